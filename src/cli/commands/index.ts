@@ -1,6 +1,13 @@
 /** Every CLI command, registered in the order `stedi --help` lists them. */
 import type { Command } from 'commander';
+import { registerGenerate } from './generate.js';
+import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
+import { registerRuns } from './runs.js';
 
-export function registerCommands(_program: Command): void {
-  // Commands are added here as they land.
+export function registerCommands(program: Command): void {
+  registerGenerate(program);
+  registerRun(program);
+  registerStatus(program);
+  registerRuns(program);
 }

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { LakeLayout } from '../../lake/layout.js';
+import { readTableStatus } from '../../lake/lake-reader.js';
+import { readRuns } from '../../pipeline/run-log.js';
+import { StediError } from '../../errors.js';
+import { formatCount, formatDuration, renderTable } from '../format.js';
+import fs from 'node:fs/promises';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('row count of every table per zone, and the last run')
+    .requiredOption('--lake <dir>', 'lake folder')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { lake: string; json?: boolean }) => {
+      const layout = new LakeLayout(flags.lake);
+      if (!(await fs.stat(layout.root).catch(() => undefined))?.isDirectory()) {
+        throw new StediError('LAKE_MISSING', `lake folder ${layout.root} does not exist`);
+      }
+      const tables = await readTableStatus(layout.root);
+      const lastRun = (await readRuns(layout.runLogFile)).at(-1) ?? null;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ lake: layout.root, tables, lastRun }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`lake ${layout.root}\n\n`);
+      const rows = tables.map((t) => [t.zone, t.table, formatCount(t.rows), String(t.files), t.folder]);
+      process.stdout.write(`${renderTable(['zone', 'table', 'rows', 'files', 'folder'], rows, new Set([2, 3]))}\n\n`);
+      process.stdout.write(
+        lastRun
+          ? `last run ${lastRun.runId}: ${lastRun.outcome} in ${formatDuration(lastRun.durationMs)} (${lastRun.engine}, ${lastRun.policy})${lastRun.error ? `: ${lastRun.error}` : ''}\n`
+          : 'no run yet\n',
+      );
+    });
+}

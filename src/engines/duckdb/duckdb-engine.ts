@@ -1,0 +1,111 @@
+/**
+ * The default engine: DuckDB in-process. Landing lines are read as text (so a malformed line is
+ * a row to report, not a failed scan), intermediate results live in temporary tables, and each
+ * output is written once as a Parquet file.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Engine } from '../engine.js';
+import type { LandingSource, TableName } from '../../lake/tables.js';
+import { duckdbDialect as d } from './duckdb-dialect.js';
+import { StediError } from '../../errors.js';
+
+/** Longest landing line read (bytes); longer lines fail the scan with a clear error. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export interface DuckDbEngineOptions {
+  /** DuckDB memory_limit, e.g. '8GB'; DuckDB's default (80% of RAM) when absent. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class DuckDbEngine implements Engine {
+  readonly dialect = d;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {
+      // Row order carries no meaning in the lake; dropping it lets DuckDB stream and parallelise.
+      preserve_insertion_order: 'false',
+      // Everything needed (JSON, Parquet) is built in; never reach for the network mid-run.
+      autoinstall_known_extensions: 'false',
+    };
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    try {
+      const instance = await DuckDBInstance.create(':memory:', config);
+      return new DuckDbEngine(instance, await instance.connect());
+    } catch (err) {
+      throw engineError(err);
+    }
+  }
+
+  async describe(): Promise<string> {
+    const [row] = await this.query<{ v: string }>('SELECT version() AS v');
+    return `duckdb ${row?.v ?? '?'}`;
+  }
+
+  async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
+    const list = `[${files.map((f) => d.str(f)).join(', ')}]`;
+    // One VARCHAR column per line: \x01 never occurs in valid JSON text, quoting is off, and
+    // blank lines (NULL or whitespace) are not records.
+    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
+SELECT filename AS _file, line AS _raw
+FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
+  header = false, filename = true, auto_detect = false, strict_mode = false,
+  max_line_size = ${MAX_LINE_BYTES})
+WHERE line IS NOT NULL AND trim(line) <> ''`);
+  }
+
+  async attachPublished(_table: TableName, parquetFile: string, relation: string): Promise<void> {
+    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS SELECT * FROM read_parquet(${d.str(parquetFile)})`);
+  }
+
+  async defineView(relation: string, select: string): Promise<void> {
+    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS ${select}`);
+  }
+
+  async materialize(relation: string, select: string): Promise<number> {
+    await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} AS ${select}`);
+    const [row] = await this.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${d.ident(relation)}`);
+    return Number(row?.n ?? 0);
+  }
+
+  async writeParquet(relation: string, columns: readonly string[], file: string): Promise<void> {
+    const cols = columns.map((c) => d.ident(c)).join(', ');
+    await this.run(
+      `COPY (SELECT ${cols} FROM ${d.ident(relation)}) TO ${d.str(file)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  }
+
+  async query<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql);
+      return reader.getRowObjects() as T[];
+    } catch (err) {
+      throw engineError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+    await Promise.resolve();
+  }
+
+  private async run(sql: string): Promise<void> {
+    try {
+      await this.conn.run(sql);
+    } catch (err) {
+      throw engineError(err);
+    }
+  }
+}
+
+function engineError(err: unknown): StediError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new StediError('ENGINE', `DuckDB: ${message.split('\n')[0] ?? message}`, { cause: err });
+}

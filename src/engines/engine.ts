@@ -1,0 +1,33 @@
+/**
+ * What the pipeline needs from an engine: a few I/O operations, plus the dialect that writes
+ * its SQL. Engine folders (engines/duckdb, engines/trino) implement this; nothing outside them
+ * knows which engine runs.
+ */
+import type { Dialect } from './dialect.js';
+import type { LandingSource, TableName } from '../lake/tables.js';
+
+export interface LandingFile {
+  readonly path: string;
+}
+
+export interface Engine {
+  readonly dialect: Dialect;
+  /** Human name for logs and the run log, e.g. `duckdb 1.5.6`. */
+  describe(): Promise<string>;
+  /**
+   * Make the landing files of `source` visible as relation `relation`, one row per non-blank line
+   * with columns `_file` (absolute path as given) and `_raw` (the line's text).
+   */
+  attachLanding(source: LandingSource, files: readonly string[], relation: string): Promise<void>;
+  /** Make a published table's current Parquet version visible as relation `relation`. */
+  attachPublished(table: TableName, parquetFile: string, relation: string): Promise<void>;
+  /** Name `select` as relation `relation`, evaluated each time it is read. */
+  defineView(relation: string, select: string): Promise<void>;
+  /** Evaluate `select` once into relation `relation` (later SQL reads it by name); returns its row count. */
+  materialize(relation: string, select: string): Promise<number>;
+  /** Write relation `relation` as one Parquet file at `file` with the given column order. */
+  writeParquet(relation: string, columns: readonly string[], file: string): Promise<void>;
+  /** Run a query whose result is small (counts, samples) and return plain rows. */
+  query<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): Promise<void>;
+}
