@@ -4,10 +4,14 @@ import { registerGenerate } from './generate.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerRuns } from './runs.js';
+import { registerServeCommand } from './serve.js';
+import { registerKeysCommand } from './keys.js';
 
 export function registerCommands(program: Command): void {
   registerGenerate(program);
   registerRun(program);
   registerStatus(program);
   registerRuns(program);
+  registerServeCommand(program);
+  registerKeysCommand(program);
 }

@@ -1,0 +1,191 @@
+/**
+ * The landing contract: what a record of each landing source must look like (DESIGN.md, "Landing
+ * records"). One module so the ingestion service (which refuses bad records at the door) and the
+ * pipeline's data-quality checks (which meet records written by other means) name the same rules.
+ *
+ * Column names come from TABLES; this module only adds what each column's value must satisfy.
+ * Hand-written checks rather than a schema library: the ingestion service validates a few hundred
+ * thousand records per second, and every violation must say which field broke which named rule.
+ */
+import { LANDING_TABLE, TABLES, type LandingSource } from '../lake/tables.js';
+
+/** Stable rule names: they appear in API responses, metrics labels and quarantine reasons. */
+export const LANDING_RULES = [
+  'invalid_json',
+  'not_an_object',
+  'missing_field',
+  'unknown_field',
+  'not_a_string',
+  'empty_string',
+  'not_an_email',
+  'not_a_calendar_date',
+  'not_a_number',
+  'not_finite',
+  'not_an_integer',
+  'negative',
+  'time_before_2000',
+  'time_in_future',
+] as const;
+export type LandingRule = (typeof LANDING_RULES)[number];
+
+/** What one field's value must be. */
+export type FieldKind =
+  | 'text' // non-empty string
+  | 'email' // string that looks like an email once trimmed
+  | 'calendar_date' // YYYY-MM-DD naming a real day
+  | 'epoch_millis' // integer milliseconds within the plausible time window
+  | 'nullable_epoch_millis' // the same, or null (null = no consent)
+  | 'finite_number'
+  | 'non_negative_integer';
+
+export interface Violation {
+  /** The offending field, or undefined when the record as a whole is wrong. */
+  readonly field: string | undefined;
+  readonly rule: LandingRule;
+  /** Human-readable, never quotes the value (values may be personal data). */
+  readonly message: string;
+}
+
+/** Times before this are implausible for STEDI data (2000-01-01T00:00:00Z). */
+export const EARLIEST_PLAUSIBLE_MILLIS = Date.UTC(2000, 0, 1);
+/** Device clocks drift; anything later than one day ahead of the receiver's clock is wrong. */
+export const MAX_FUTURE_SKEW_MILLIS = 24 * 60 * 60 * 1000;
+
+const FIELD_KINDS: Readonly<Record<LandingSource, Readonly<Record<string, FieldKind>>>> = {
+  customer: {
+    customerName: 'text',
+    email: 'email',
+    phone: 'text',
+    birthDay: 'calendar_date',
+    serialNumber: 'text',
+    registrationDate: 'epoch_millis',
+    lastUpdateDate: 'epoch_millis',
+    shareWithResearchAsOfDate: 'nullable_epoch_millis',
+    shareWithPublicAsOfDate: 'nullable_epoch_millis',
+    shareWithFriendsAsOfDate: 'nullable_epoch_millis',
+  },
+  accelerometer: { user: 'email', timestamp: 'epoch_millis', x: 'finite_number', y: 'finite_number', z: 'finite_number' },
+  step_trainer: { sensorReadingTime: 'epoch_millis', serialNumber: 'text', distanceFromObject: 'non_negative_integer' },
+};
+
+export interface FieldContract {
+  readonly name: string;
+  readonly kind: FieldKind;
+}
+
+/** Fields of a landing source, in the order of the table's columns (also the order records are written in). */
+export const LANDING_CONTRACTS: Readonly<Record<LandingSource, readonly FieldContract[]>> = {
+  customer: contractFor('customer'),
+  accelerometer: contractFor('accelerometer'),
+  step_trainer: contractFor('step_trainer'),
+};
+
+function contractFor(source: LandingSource): FieldContract[] {
+  const kinds = FIELD_KINDS[source];
+  const columns = TABLES[LANDING_TABLE[source]].columns.map((c) => c.name);
+  const described = Object.keys(kinds);
+  // Fail at import time if tables.ts and this contract ever disagree: a silent mismatch would let
+  // the service write records the pipeline cannot read.
+  if (columns.length !== described.length || columns.some((c) => !(c in kinds))) {
+    throw new Error(`landing contract for ${source} does not match the columns of ${LANDING_TABLE[source]}`);
+  }
+  return columns.map((name) => ({ name, kind: kinds[name] as FieldKind }));
+}
+
+// Deliberately loose: one @, something before it, a dot in the domain, no whitespace inside.
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The first violation of `value` against `source`'s contract, or undefined when it conforms. */
+export function checkLandingRecord(source: LandingSource, value: unknown, nowMillis: number): Violation | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { field: undefined, rule: 'not_an_object', message: 'record must be a JSON object' };
+  }
+  const record = value as Record<string, unknown>;
+  const contract = LANDING_CONTRACTS[source];
+  let present = 0;
+  for (const { name, kind } of contract) {
+    if (!Object.hasOwn(record, name)) {
+      return { field: name, rule: 'missing_field', message: `field "${name}" is missing` };
+    }
+    present += 1;
+    const violation = checkField(name, kind, record[name], nowMillis);
+    if (violation) return violation;
+  }
+  const keys = Object.keys(record);
+  if (keys.length !== present) {
+    const known = new Set(contract.map((f) => f.name));
+    const extra = keys.find((k) => !known.has(k)) ?? '';
+    return { field: extra, rule: 'unknown_field', message: `field "${extra}" is not part of the ${source} contract` };
+  }
+  return undefined;
+}
+
+export function checkField(name: string, kind: FieldKind, value: unknown, nowMillis: number): Violation | undefined {
+  switch (kind) {
+    case 'text':
+      return checkText(name, value);
+    case 'email': {
+      const notText = checkText(name, value);
+      if (notText) return notText;
+      const trimmed = (value as string).trim();
+      return trimmed.length <= 254 && EMAIL.test(trimmed)
+        ? undefined
+        : violation(name, 'not_an_email', 'must look like an email address');
+    }
+    case 'calendar_date':
+      return checkCalendarDate(name, value);
+    case 'nullable_epoch_millis':
+      return value === null ? undefined : checkEpochMillis(name, value, nowMillis);
+    case 'epoch_millis':
+      return checkEpochMillis(name, value, nowMillis);
+    case 'finite_number':
+      if (typeof value !== 'number') return violation(name, 'not_a_number', 'must be a number');
+      return Number.isFinite(value) ? undefined : violation(name, 'not_finite', 'must be a finite number');
+    case 'non_negative_integer': {
+      const notInteger = checkInteger(name, value);
+      if (notInteger) return notInteger;
+      return (value as number) < 0 ? violation(name, 'negative', 'must not be negative') : undefined;
+    }
+  }
+}
+
+function checkText(name: string, value: unknown): Violation | undefined {
+  if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
+  return value.trim().length > 0 ? undefined : violation(name, 'empty_string', 'must not be empty');
+}
+
+function checkInteger(name: string, value: unknown): Violation | undefined {
+  if (typeof value !== 'number') return violation(name, 'not_a_number', 'must be a number');
+  return Number.isSafeInteger(value) ? undefined : violation(name, 'not_an_integer', 'must be an integer');
+}
+
+function checkEpochMillis(name: string, value: unknown, nowMillis: number): Violation | undefined {
+  const notInteger = checkInteger(name, value);
+  if (notInteger) return notInteger;
+  const millis = value as number;
+  if (millis < EARLIEST_PLAUSIBLE_MILLIS) {
+    return violation(name, 'time_before_2000', 'must be epoch milliseconds on or after 2000-01-01');
+  }
+  if (millis > nowMillis + MAX_FUTURE_SKEW_MILLIS) {
+    return violation(name, 'time_in_future', 'must be epoch milliseconds no more than one day in the future');
+  }
+  return undefined;
+}
+
+function checkCalendarDate(name: string, value: unknown): Violation | undefined {
+  if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
+  const match = CALENDAR_DATE.exec(value);
+  if (match) {
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
+      return undefined;
+    }
+  }
+  return violation(name, 'not_a_calendar_date', 'must be a date written YYYY-MM-DD');
+}
+
+function violation(field: string, rule: LandingRule, what: string): Violation {
+  return { field, rule, message: `field "${field}" ${what}` };
+}

@@ -1,0 +1,82 @@
+/**
+ * Turns a request body into validated landing lines. A body is a batch: NDJSON (one record per
+ * line) or a JSON array. Each record is checked against the landing contract; valid records are
+ * re-serialized in the contract's key order (so landing lines are canonical and can never carry a
+ * raw newline), invalid ones become rejections that name their index, field and rule.
+ */
+import { checkLandingRecord, LANDING_CONTRACTS, type LandingRule } from '../contracts/landing.js';
+import type { LandingSource } from '../lake/tables.js';
+
+export type BodyFormat = 'ndjson' | 'json_array';
+
+export interface Rejection {
+  /** 0-based position of the record in the batch (blank NDJSON lines are not records). */
+  readonly index: number;
+  readonly field: string | null;
+  readonly rule: LandingRule;
+  readonly message: string;
+}
+
+export interface CheckedBatch {
+  readonly received: number;
+  /** NDJSON text of the accepted records, each line ending in "\n". */
+  readonly lines: string;
+  readonly accepted: number;
+  readonly rejected: readonly Rejection[];
+}
+
+/** The body is not a batch at all (answered 400, nothing stored). */
+export class UnreadableBatch extends Error {}
+
+/** Stands for an NDJSON line that is not JSON: one rejected record, not a bad body. */
+const UNPARSABLE = Symbol('unparsable');
+
+/** Splits and parses a body; a malformed NDJSON line is one rejected record, a malformed array is a bad body. */
+export function parseBatch(format: BodyFormat, body: string): unknown[] {
+  if (body.trim() === '') return [];
+  if (format === 'json_array') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new UnreadableBatch('body is not valid JSON');
+    }
+    if (!Array.isArray(parsed)) throw new UnreadableBatch('a JSON body must be an array of records');
+    return parsed;
+  }
+  const records: unknown[] = [];
+  for (const line of body.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      records.push(UNPARSABLE);
+    }
+  }
+  return records;
+}
+
+export function checkBatch(source: LandingSource, records: readonly unknown[], nowMillis: number): CheckedBatch {
+  const contract = LANDING_CONTRACTS[source];
+  const rejected: Rejection[] = [];
+  let lines = '';
+  let accepted = 0;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
+    if (record === UNPARSABLE) {
+      rejected.push({ index, field: null, rule: 'invalid_json', message: 'line is not valid JSON' });
+      continue;
+    }
+    const violation = checkLandingRecord(source, record, nowMillis);
+    if (violation) {
+      rejected.push({ index, field: violation.field ?? null, rule: violation.rule, message: violation.message });
+      continue;
+    }
+    const fields = record as Record<string, unknown>;
+    const canonical: Record<string, unknown> = {};
+    for (const { name } of contract) canonical[name] = fields[name];
+    lines += `${JSON.stringify(canonical)}\n`;
+    accepted += 1;
+  }
+  return { received: records.length, lines, accepted, rejected };
+}
