@@ -1,0 +1,63 @@
+/**
+ * `stedi generate`: writes deterministic synthetic landing data into a lake folder, with the
+ * expected row count of every table in `_stedi/expected.json` (see src/generator/).
+ */
+import type { Command } from 'commander';
+import { StediError } from '../../errors.js';
+import { DEFAULT_SEED, generateLake, type GenerateProgress } from '../../generator/index.js';
+
+/** Below this many customers generation takes about a second: no progress lines. */
+const PROGRESS_FROM_CUSTOMERS = 20_000;
+
+interface GenerateFlags {
+  readonly out: string;
+  readonly customers: string;
+  readonly seed: string;
+  readonly force?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Strict integer parsing: "12abc" or "1e3" is a usage error, not 12 or 1000. */
+function parseInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new StediError('USAGE', `${flag} must be a non-negative integer, got "${text}"`);
+  return Number(text.trim());
+}
+
+function progressLine(p: GenerateProgress, startedAt: number): string {
+  const percent = Math.floor((100 * p.customersDone) / p.customersTotal);
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  return `generate: ${percent}% ${p.customersDone}/${p.customersTotal} customers, ${p.accelerometerLines} accelerometer and ${p.stepTrainerLines} step-trainer readings, ${seconds}s\n`;
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('write deterministic synthetic landing data and its expected table counts into a lake folder')
+    .requiredOption('--out <dir>', 'lake folder to write into')
+    .requiredOption('--customers <n>', 'number of customers (about 85 accelerometer readings each)')
+    .option('--seed <s>', 'random seed; the same seed and size give byte-identical files', String(DEFAULT_SEED))
+    .option('--force', 'delete existing landing files in the folder instead of refusing')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (flags: GenerateFlags) => {
+      const customers = parseInteger('--customers', flags.customers);
+      const seed = parseInteger('--seed', flags.seed);
+      const startedAt = Date.now();
+      const showProgress = !flags.quiet && customers >= PROGRESS_FROM_CUSTOMERS;
+      const result = await generateLake({
+        out: flags.out,
+        customers,
+        seed,
+        force: flags.force ?? false,
+        progressEvery: Math.max(1, Math.ceil(customers / 20)),
+        onProgress: showProgress ? (p) => process.stderr.write(progressLine(p, startedAt)) : undefined,
+      });
+      const { landing, strict, lenient } = result.expected;
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      process.stdout.write(
+        `generated ${landing.customer_landing} customer, ${landing.accelerometer_landing} accelerometer and ` +
+          `${landing.step_trainer_landing} step-trainer records in ${seconds}s into ${flags.out}\n` +
+          `expected (strict/lenient): machine_learning_curated ${strict.machine_learning_curated}/${lenient.machine_learning_curated}, ` +
+          `details in ${result.expectationsFile}\n`,
+      );
+    });
+}

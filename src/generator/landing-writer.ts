@@ -1,0 +1,107 @@
+/**
+ * Writes JSON lines into one landing folder, starting a new `<source>-<millis>.json` file every
+ * `maxLinesPerFile` lines. Lines are gathered into large chunks before they reach the file stream
+ * (many tiny writes are slow), and a chunk is only handed over once the stream has drained the
+ * previous ones, so memory stays bounded however much is written.
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { LakeLayout } from '../lake/layout.js';
+import type { LandingSource } from '../lake/tables.js';
+
+export interface LandingWriterOptions {
+  readonly maxLinesPerFile: number;
+  /** Millis in the first file's name; each next file adds `fileSpacingMs`. */
+  readonly firstFileMillis: number;
+  readonly fileSpacingMs: number;
+  /** Characters gathered before a write to the stream. */
+  readonly chunkChars?: number;
+}
+
+const DEFAULT_CHUNK_CHARS = 1 << 20;
+
+export class LandingWriter {
+  private stream: WriteStream | undefined;
+  private failure: Error | undefined;
+  private buffer = '';
+  private linesInFile = 0;
+  private readonly chunkChars: number;
+  readonly files: string[] = [];
+  lines = 0;
+
+  constructor(
+    private readonly layout: LakeLayout,
+    private readonly source: LandingSource,
+    private readonly options: LandingWriterOptions,
+  ) {
+    this.chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
+  }
+
+  /** Appends lines (without newline); flushes a chunk when enough has gathered. */
+  async writeLines(lines: readonly string[]): Promise<void> {
+    let from = 0;
+    while (from < lines.length) {
+      if (this.stream === undefined) await this.openNextFile();
+      // Join as many lines as fit in the current file at once: one string per batch, not per line.
+      const to = Math.min(lines.length, from + this.options.maxLinesPerFile - this.linesInFile);
+      this.buffer += `${lines.slice(from, to).join('\n')}\n`;
+      this.linesInFile += to - from;
+      this.lines += to - from;
+      from = to;
+      if (this.linesInFile >= this.options.maxLinesPerFile) await this.closeFile();
+      else if (this.buffer.length >= this.chunkChars) await this.flush();
+    }
+  }
+
+  /** Ends the current file so the next line starts a new one (e.g. a later export). */
+  async startNewFile(): Promise<void> {
+    await this.closeFile();
+  }
+
+  async close(): Promise<void> {
+    await this.closeFile();
+  }
+
+  private async openNextFile(): Promise<void> {
+    const dir = this.layout.landingDir(this.source);
+    await mkdir(dir, { recursive: true });
+    const millis = this.options.firstFileMillis + this.files.length * this.options.fileSpacingMs;
+    const file = path.join(dir, this.layout.landingFileName(this.source, millis));
+    // 'wx': never overwrite; the caller has already checked (or cleared, with --force) the folder.
+    const stream = createWriteStream(file, { flags: 'wx' });
+    // Remember an asynchronous error instead of crashing on an unhandled 'error' event.
+    stream.on('error', (err) => {
+      this.failure ??= err;
+    });
+    this.stream = stream;
+    this.files.push(file);
+    this.linesInFile = 0;
+  }
+
+  private async flush(): Promise<void> {
+    const stream = this.stream;
+    if (stream === undefined || this.buffer.length === 0) return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    this.throwIfFailed();
+    if (!stream.write(chunk)) await once(stream, 'drain');
+    this.throwIfFailed();
+  }
+
+  private async closeFile(): Promise<void> {
+    const stream = this.stream;
+    if (stream === undefined) return;
+    await this.flush();
+    stream.end();
+    await finished(stream);
+    this.throwIfFailed();
+    this.stream = undefined;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
