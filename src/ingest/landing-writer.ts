@@ -108,13 +108,14 @@ export class LandingWriter {
 
   private async run(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      do {
         const group = this.queue;
         this.queue = [];
-        await this.commit(group);
-      }
-      await this.rotateDueFiles();
-      if (this.options.journal.size > this.options.compactJournalBytes) await this.compactJournal();
+        if (group.length > 0) await this.commit(group);
+        // Checked after every commit, not when the queue drains: under steady load it never does.
+        await this.rotateDueFiles();
+        if (this.options.journal.size > this.options.compactJournalBytes) await this.compactJournal();
+      } while (this.queue.length > 0);
     } catch (err) {
       // A failed write or fsync leaves the disk in an unknown state: stop taking data and let a
       // restart's recovery cut every file back to its last commit.
