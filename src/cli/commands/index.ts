@@ -1,5 +1,6 @@
 /** Every CLI command, registered in the order `stedi --help` lists them. */
 import type { Command } from 'commander';
+import { registerDemo } from './demo.js';
 import { registerGenerate } from './generate.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
@@ -8,6 +9,7 @@ import { registerServeCommand } from './serve.js';
 import { registerKeysCommand } from './keys.js';
 
 export function registerCommands(program: Command): void {
+  registerDemo(program);
   registerGenerate(program);
   registerRun(program);
   registerStatus(program);
