@@ -11,6 +11,9 @@ import { describeError, StediError } from '../errors.js';
 import { resolveSettings, TRINO_VERSION } from './config.js';
 import { serverStatus, startServer, stopServer, TrinoStartError } from './launcher.js';
 
+/** True while a line of progress dots is open on stderr (an error must start on a new line). */
+let dotsOpen = false;
+
 const USAGE = 'usage: trino-server start|stop|status [--port N] [--timeout SECONDS]';
 
 async function main(argv: string[]): Promise<number> {
@@ -31,19 +34,19 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const timeoutSec = values.timeout === undefined ? 300 : Number(values.timeout);
       if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new StediError('USAGE', `--timeout must be a positive number of seconds`);
-      let dots = false;
       const r = await startServer(settings, {
         timeoutMs: timeoutSec * 1000,
         log: (msg) => err(`trino: ${msg}`),
         tick: () => {
-          dots = true;
+          dotsOpen = true;
           process.stderr.write('.');
         },
       });
-      if (dots) process.stderr.write('\n');
+      if (dotsOpen) process.stderr.write('\n');
+      dotsOpen = false;
       err(
         r.alreadyRunning
-          ? `trino: already running (pid ${r.pid})`
+          ? `trino: already running (pid ${r.pid})${r.url.endsWith(`:${settings.port}`) ? '' : ` on another port than ${settings.port}`}`
           : `trino: Trino ${TRINO_VERSION} ready in ${r.seconds.toFixed(1)}s (pid ${r.pid}, catalog "lake", fs root ${settings.fsRoot})`,
       );
       process.stdout.write(`${r.url}\n`);
@@ -74,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
-  process.stderr.write('\n');
+  if (dotsOpen) process.stderr.write('\n');
   process.stderr.write(`trino: ${describeError(e)}\n`);
   if (e instanceof TrinoStartError && e.logTail.length > 0) {
     process.stderr.write(`--- last lines of the server log ---\n${e.logTail.map((l) => `  ${l}`).join('\n')}\n`);

@@ -28,6 +28,12 @@ export interface TrinoServerSettings {
   readonly fsRoot: string;
   /** JVM max heap, e.g. `5G` (STEDI_TRINO_HEAP). */
   readonly heap: string;
+  /**
+   * Folder of the Hive file metastore (STEDI_TRINO_METASTORE_DIR, default `<home>/metastore`).
+   * It must lie under fsRoot: the catalog has one file system, and both `local://` and `file://`
+   * locations resolve under `local.location`.
+   */
+  readonly metastoreDir: string;
 }
 
 export interface TrinoServerPaths {
@@ -62,7 +68,8 @@ export function resolveSettings(opts: { port?: string | number } = {}, env: Node
   const fsRoot = path.resolve(env.STEDI_TRINO_FS_ROOT || '/');
   const heap = env.STEDI_TRINO_HEAP || '5G';
   if (!/^\d+[mMgG]$/.test(heap)) throw new StediError('USAGE', `STEDI_TRINO_HEAP must look like 4G or 4096M, got "${heap}"`);
-  return { home, port, fsRoot, heap };
+  const metastoreDir = path.resolve(env.STEDI_TRINO_METASTORE_DIR || path.join(home, 'metastore'));
+  return { home, port, fsRoot, heap, metastoreDir };
 }
 
 export function serverPaths(s: TrinoServerSettings): TrinoServerPaths {
@@ -71,7 +78,7 @@ export function serverPaths(s: TrinoServerSettings): TrinoServerPaths {
     install: path.join(s.home, `trino-server-${TRINO_VERSION}`),
     etc: path.join(s.home, 'etc'),
     data: path.join(s.home, 'data'),
-    metastore: path.join(s.home, 'metastore'),
+    metastore: s.metastoreDir,
     pidFile: path.join(s.home, 'trino.pid'),
     serverLog: path.join(s.home, 'server.log'),
     launcherLog: path.join(s.home, 'launcher.log'),
@@ -95,6 +102,16 @@ export function localLocation(absPath: string, fsRoot: string): string {
     });
   }
   return `local:///${rel.split(path.sep).join('/')}`;
+}
+
+function metastoreLocation(dir: string, fsRoot: string): string {
+  try {
+    return localLocation(dir, fsRoot);
+  } catch {
+    throw new StediError('CONFIG', `the Trino metastore folder ${dir} is outside the file-system root ${fsRoot}`, {
+      hint: 'set STEDI_TRINO_METASTORE_DIR to a folder under STEDI_TRINO_FS_ROOT',
+    });
+  }
 }
 
 function props(entries: Record<string, string | number | boolean>): string {
@@ -147,7 +164,7 @@ export function renderEtc(s: TrinoServerSettings, p: TrinoServerPaths): Record<s
     [`catalog/${LAKE_CATALOG}.properties`]: props({
       'connector.name': 'hive',
       'hive.metastore': 'file',
-      'hive.metastore.catalog.dir': localLocation(p.metastore, s.fsRoot),
+      'hive.metastore.catalog.dir': metastoreLocation(p.metastore, s.fsRoot),
       'fs.native-local.enabled': true,
       // A path, no scheme: `local:///a/b` resolves to `<local.location>/a/b`.
       'local.location': s.fsRoot,

@@ -61,10 +61,19 @@ function readPid(p: TrinoServerPaths): number | undefined {
   }
 }
 
+/** On Linux, whether a live pid really is our Trino (a stale pid file's pid may have been reused). */
+function isOurServer(pid: number, p: TrinoServerPaths): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(p.install);
+  } catch {
+    return !existsSync('/proc/self'); // no procfs: trust the pid file
+  }
+}
+
 /** The pid of our server if its process is alive. */
 export function runningPid(p: TrinoServerPaths): number | undefined {
   const pid = readPid(p);
-  return pid !== undefined && pidAlive(pid) ? pid : undefined;
+  return pid !== undefined && pidAlive(pid) && isOurServer(pid, p) ? pid : undefined;
 }
 
 function readState(p: TrinoServerPaths): ServerState | undefined {
@@ -152,10 +161,24 @@ function launcherArgs(command: string, p: TrinoServerPaths): string[] {
   ];
 }
 
-/** The useful part of a failed start's log: ERROR lines first, else the last lines. */
+/** The useful part of a failed start's log: the first error-looking line, else the last line. */
 function failureLine(lines: string[]): string {
-  const interesting = lines.filter((l) => /ERROR|Exception|refused|requires|Unsupported|Address already in use/.test(l));
-  return (interesting[0] ?? lines[lines.length - 1] ?? 'no server log').trim().slice(0, 300);
+  const interesting = lines.filter((l) =>
+    /\tERROR\t|Exception|Error occurred|Too small|Unrecognized|Could not|refused|requires|Unsupported|Address already in use/.test(l),
+  );
+  return (interesting[0] ?? lines[lines.length - 1] ?? 'no log output').trim().slice(0, 300);
+}
+
+type LogMarks = { server: ReturnType<typeof logMark>; launcher: ReturnType<typeof logMark> };
+
+function markLogs(p: TrinoServerPaths): LogMarks {
+  return { server: logMark(p.serverLog), launcher: logMark(p.launcherLog) };
+}
+
+/** What this start wrote: the launcher log (JVM stderr) and the server log, last lines of each. */
+function newLogLines(p: TrinoServerPaths, m: LogMarks): string[] {
+  const launcher = tailLines(p.launcherLog, 10, logOffset(p.launcherLog, m.launcher)).filter((l) => !l.startsWith('WARNING:'));
+  return [...launcher, ...tailLines(p.serverLog, 25, logOffset(p.serverLog, m.server))];
 }
 
 export interface StartOptions {
@@ -175,13 +198,14 @@ export interface StartResult {
 }
 
 /** Waits until /v1/info says started and SELECT 1 succeeds; throws with the log tail if the JVM dies. */
-async function waitReady(url: string, pid: number, p: TrinoServerPaths, mark: { target: string | undefined; size: number }, o: StartOptions): Promise<void> {
+async function waitReady(url: string, pid: number, p: TrinoServerPaths, marks: LogMarks, o: StartOptions): Promise<void> {
   const deadline = Date.now() + (o.timeoutMs ?? 300_000);
   let lastError = 'no answer on /v1/info';
   while (Date.now() < deadline) {
     if (!pidAlive(pid)) {
-      const tail = tailLines(p.serverLog, 25, logOffset(p.serverLog, mark));
-      throw new TrinoStartError(`Trino startup failed: ${failureLine(tail)}`, tail, `full log: ${p.serverLog}`);
+      rmSync(p.pidFile, { force: true });
+      const tail = newLogLines(p, marks);
+      throw new TrinoStartError(`Trino startup failed: ${failureLine(tail)}`, tail, `logs: ${p.serverLog}, ${p.launcherLog}`);
     }
     const info = await fetchInfo(url);
     if (info && !info.starting) {
@@ -198,11 +222,11 @@ async function waitReady(url: string, pid: number, p: TrinoServerPaths, mark: { 
     o.tick?.();
     await sleep(1000);
   }
-  const tail = tailLines(p.serverLog, 25, logOffset(p.serverLog, mark));
+  const tail = newLogLines(p, marks);
   throw new TrinoStartError(
     `Trino startup failed: not ready after ${Math.round((o.timeoutMs ?? 300_000) / 1000)}s (${lastError})`,
     tail,
-    `full log: ${p.serverLog}`,
+    `logs: ${p.serverLog}, ${p.launcherLog}`,
   );
 }
 
@@ -215,7 +239,7 @@ export async function startServer(s: TrinoServerSettings, o: StartOptions = {}):
   if (existing !== undefined) {
     const state = readState(p);
     const url = state?.url ?? serverUrl(s.port);
-    await waitReady(url, existing, p, logMark(p.serverLog), o);
+    await waitReady(url, existing, p, markLogs(p), o);
     return { url, alreadyRunning: true, seconds: (Date.now() - started) / 1000, pid: existing };
   }
   if (await portOpen(s.port)) {
@@ -228,7 +252,7 @@ export async function startServer(s: TrinoServerSettings, o: StartOptions = {}):
   if (!isProvisioned(p)) provision(p, log);
   writeEtc(s, p);
   rmSync(p.pidFile, { force: true });
-  const mark = logMark(p.serverLog);
+  const marks = markLogs(p);
 
   log(`starting Trino ${TRINO_VERSION} with Java ${jdk.version} (${jdk.home}) on port ${s.port}`);
   const r = spawnSync(path.join(p.install, 'bin', 'launcher'), launcherArgs('start', p), {
@@ -239,7 +263,7 @@ export async function startServer(s: TrinoServerSettings, o: StartOptions = {}):
   });
   if (r.error || r.status !== 0) {
     const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n');
-    const tail = [...out, ...tailLines(p.launcherLog, 10)];
+    const tail = [...out, ...newLogLines(p, marks)];
     throw new TrinoStartError(`Trino startup failed: launcher ${r.error ? r.error.message : `exited ${r.status}`}: ${failureLine(tail)}`, tail);
   }
   let pid = readPid(p);
@@ -247,10 +271,10 @@ export async function startServer(s: TrinoServerSettings, o: StartOptions = {}):
     await sleep(250);
     pid = readPid(p);
   }
-  if (pid === undefined) throw new TrinoStartError('Trino startup failed: the launcher wrote no pid file', tailLines(p.launcherLog, 10));
+  if (pid === undefined) throw new TrinoStartError('Trino startup failed: the launcher wrote no pid file', newLogLines(p, marks));
 
   const url = serverUrl(s.port);
-  await waitReady(url, pid, p, mark, o);
+  await waitReady(url, pid, p, marks, o);
   const state: ServerState = { url, port: s.port, pid, startedAt: new Date().toISOString(), fsRoot: s.fsRoot, java: jdk.home };
   writeFileSync(p.stateFile, `${JSON.stringify(state, null, 2)}\n`);
   return { url, alreadyRunning: false, seconds: (Date.now() - started) / 1000, pid };
