@@ -6,7 +6,7 @@ export function printProgress(event: ProgressEvent): void {
   const out = (text: string): boolean => process.stderr.write(`${text}\n`);
   switch (event.kind) {
     case 'landing':
-      out(`landing  ${event.input.source}: ${formatCount(event.input.rows)} records in ${event.input.files.length} file(s)`);
+      out(`landing  ${event.input.source}: ${formatCount(event.input.rows)} records in ${event.input.files.length} file(s) (${formatDuration(event.input.durationMs)})`);
       break;
     case 'job-start':
       break;

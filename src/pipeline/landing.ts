@@ -16,6 +16,7 @@ export interface LandingInput {
   readonly source: LandingSource;
   readonly files: readonly string[];
   readonly rows: number;
+  readonly durationMs: number;
 }
 
 /** Landing files of a source: `*.json`, skipping names that start with `.` or `_` (in-flight or metadata). */
@@ -71,6 +72,7 @@ function typeName(contract: ReturnType<typeof landingContract>, key: string): st
  * any table is touched.
  */
 export async function prepareLanding(engine: Engine, layout: LakeLayout, source: LandingSource): Promise<LandingInput> {
+  const started = Date.now();
   const files = await listLandingFiles(layout, source);
   if (files.length === 0) {
     throw new StediError('NO_LANDING_FILES', `no landing files in ${layout.landingDir(source)}`, {
@@ -109,7 +111,7 @@ FROM (SELECT *, ${problemExpression(engine, source)} AS _problem FROM (${parsed}
     });
   }
   await engine.defineView(relation, `SELECT ${columns} FROM ${q.ident(checkedRelation)} WHERE _problem IS NULL`);
-  return { source, files, rows };
+  return { source, files, rows, durationMs: Date.now() - started };
 }
 
 /** A scan that fails outright (bad encoding, an absurdly long line) is pinned to its file and line. */

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateLake } from '../../generator/index.js';
 import { LakeLayout } from '../../lake/layout.js';
-import { readTableStatus, type TableStatus } from '../../lake/lake-reader.js';
+import type { TableStatus } from '../../lake/lake-reader.js';
 import { LANDING_SOURCES, TABLES } from '../../lake/tables.js';
 import { listLandingFiles } from '../../pipeline/landing.js';
-import { runPipeline } from '../../pipeline/runner.js';
 import { DEMO_PSEUDONYM_KEY, PSEUDONYM_KEY_ENV } from '../../privacy/pseudonym-key.js';
 import { formatCount, renderTable } from '../format.js';
 import { parsePositiveInt } from '../options.js';
@@ -25,6 +23,11 @@ export function registerDemo(program: Command): void {
     .option('--customers <n>', 'customers to generate when the lake is new', parsePositiveInt, 1000)
     .option('--seed <n>', 'generator seed', parsePositiveInt, 1)
     .action(async (flags: DemoFlags) => {
+      const [{ generateLake }, { readTableStatus }, { runPipeline }] = await Promise.all([
+        import('../../generator/index.js'),
+        import('../../lake/lake-reader.js'),
+        import('../../pipeline/runner.js'),
+      ]);
       const say = (text: string): boolean => process.stderr.write(`${text}\n`);
       const layout = new LakeLayout(flags.lake);
       const hasLanding = (await Promise.all(LANDING_SOURCES.map((s) => listLandingFiles(layout, s)))).some((f) => f.length > 0);

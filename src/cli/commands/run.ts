@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runPipeline } from '../../pipeline/runner.js';
 import { PSEUDONYM_KEY_ENV } from '../../privacy/pseudonym-key.js';
 import { parseList, parsePolicy } from '../options.js';
 import { printProgress } from '../progress.js';
@@ -25,6 +24,8 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', `\nThe machine-learning table needs a secret key in ${PSEUDONYM_KEY_ENV}.`)
     .action(async (flags: RunFlags) => {
+      // Loaded on use: `stedi --help` and other commands should not pay for DuckDB.
+      const { runPipeline } = await import('../../pipeline/runner.js');
       const record = await runPipeline({
         lake: flags.lake,
         jobs: flags.jobs,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { LakeLayout } from '../../lake/layout.js';
-import { readTableStatus } from '../../lake/lake-reader.js';
 import { readRuns } from '../../pipeline/run-log.js';
 import { StediError } from '../../errors.js';
 import { formatCount, formatDuration, renderTable } from '../format.js';
@@ -17,6 +16,7 @@ export function registerStatus(program: Command): void {
       if (!(await fs.stat(layout.root).catch(() => undefined))?.isDirectory()) {
         throw new StediError('LAKE_MISSING', `lake folder ${layout.root} does not exist`);
       }
+      const { readTableStatus } = await import('../../lake/lake-reader.js');
       const tables = await readTableStatus(layout.root);
       const lastRun = (await readRuns(layout.runLogFile)).at(-1) ?? null;
       if (flags.json) {
