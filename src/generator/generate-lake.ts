@@ -21,12 +21,13 @@ import {
   emptyReadingCounts,
   resolveCustomers,
   type Expectations,
+  type ResolvedCustomers,
 } from './expectations.js';
 import { prepareLandingFolders } from './landing-guard.js';
 import { LandingWriter } from './landing-writer.js';
 import { planLake, type LakePlan } from './plan.js';
 import { accelerometerLine, customerLine, stepTrainerLine } from './records.js';
-import { generateSession } from './session.js';
+import { generateSession, type SessionOwner } from './session.js';
 
 export const DEFAULT_SEED = 1;
 export const EXPECTATIONS_FORMAT_VERSION = 1;
@@ -86,7 +87,6 @@ export async function generateLake(options: GenerateOptions): Promise<GeneratedL
   const layout = new LakeLayout(options.out);
   await prepareLandingFolders(layout, options.force ?? false);
 
-  const plan = planLake(seed, options.customers, options.fractions ?? DEFAULT_FRACTIONS);
   const writer = (source: LandingSource): LandingWriter =>
     new LandingWriter(layout, source, {
       maxLinesPerFile,
@@ -96,20 +96,24 @@ export async function generateLake(options: GenerateOptions): Promise<GeneratedL
   const customerWriter = writer('customer');
   const accelerometerWriter = writer('accelerometer');
   const stepTrainerWriter = writer('step_trainer');
-
-  await writeCustomers(plan, customerWriter);
-  const resolved = resolveCustomers(plan.customers.flatMap((c) => [...c.firstExport, ...c.reExport]));
+  const { resolved, sessions } = await writeCustomers(
+    planLake(seed, options.customers, options.fractions ?? DEFAULT_FRACTIONS),
+    customerWriter,
+  );
 
   const totals = emptyReadingCounts();
   const progressEvery = options.progressEvery ?? 10_000;
-  const report = (done: number): void =>
+  let reported = 0;
+  const report = (done: number): void => {
+    reported = done;
     options.onProgress?.({
       customersDone: done,
-      customersTotal: plan.customers.length,
+      customersTotal: sessions.length,
       accelerometerLines: accelerometerWriter.lines,
       stepTrainerLines: stepTrainerWriter.lines,
     });
-  for (const customer of plan.customers) {
+  };
+  for (const customer of sessions) {
     const session = generateSession(seed, customer);
     // One session is a closed partition (its email key and serial occur nowhere else unless the
     // serial is ambiguous), so per-session counts add up to the whole-lake counts.
@@ -119,7 +123,7 @@ export async function generateLake(options: GenerateOptions): Promise<GeneratedL
     if ((customer.index + 1) % progressEvery === 0) report(customer.index + 1);
   }
   await Promise.all([customerWriter.close(), accelerometerWriter.close(), stepTrainerWriter.close()]);
-  report(plan.customers.length);
+  if (reported !== sessions.length) report(sessions.length);
 
   const expected: ExpectedFile = {
     formatVersion: EXPECTATIONS_FORMAT_VERSION,
@@ -135,13 +139,24 @@ export async function generateLake(options: GenerateOptions): Promise<GeneratedL
   };
 }
 
-/** First exports, then the re-exports in a later file, as a portal exporting twice would. */
-async function writeCustomers(plan: LakePlan, writer: LandingWriter): Promise<void> {
+/**
+ * Writes the customer records (first exports, then the re-exports in a later file, as a portal
+ * exporting twice would) and resolves them. Only what sessions need is returned, so the records
+ * themselves can be collected before the long streaming phase.
+ */
+async function writeCustomers(
+  plan: LakePlan,
+  writer: LandingWriter,
+): Promise<{ resolved: ResolvedCustomers; sessions: SessionOwner[] }> {
   await writer.writeLines(plan.customers.flatMap((c) => c.firstExport.map(customerLine)));
   const reExports = plan.customers.flatMap((c) => c.reExport.map(customerLine));
-  if (reExports.length === 0) return;
-  await writer.startNewFile();
-  await writer.writeLines(reExports);
+  if (reExports.length > 0) {
+    await writer.startNewFile();
+    await writer.writeLines(reExports);
+  }
+  const resolved = resolveCustomers(plan.customers.flatMap((c) => [...c.firstExport, ...c.reExport]));
+  const sessions = plan.customers.map(({ index, email, serialNumber, session }) => ({ index, email, serialNumber, session }));
+  return { resolved, sessions };
 }
 
 /** Written to a temporary name and renamed, so a reader never sees half a file. */

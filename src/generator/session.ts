@@ -23,7 +23,10 @@ function accelerometerReading(user: string, timestamp: number, prng: Prng): Acce
   return { user, timestamp, x: acceleration(prng), y: acceleration(prng), z: acceleration(prng) };
 }
 
-export function generateSession(seed: number, customer: CustomerPlan): SessionReadings {
+/** What a session needs of a customer's plan (not the landing records, which can be large). */
+export type SessionOwner = Pick<CustomerPlan, 'index' | 'email' | 'serialNumber' | 'session'>;
+
+export function generateSession(seed: number, customer: SessionOwner): SessionReadings {
   const prng = new Prng(seed, `session:${customer.index}`);
   const { session } = customer;
   const instants = Array.from({ length: session.instants }, (_, k) => session.start + k * session.periodMs);
@@ -49,7 +52,7 @@ export function generateSession(seed: number, customer: CustomerPlan): SessionRe
 }
 
 function addSurprises(
-  customer: CustomerPlan,
+  customer: SessionOwner,
   instants: readonly number[],
   prng: Prng,
   accelerometer: AccelerometerReading[],
