@@ -41,6 +41,12 @@ export function buildIngestApp(options: IngestAppOptions): FastifyInstance {
     );
   });
 
+  // While shutting down, answers close their connection so kept-alive clients do not hold the exit.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (options.notReadyReason() !== undefined) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) {
