@@ -22,6 +22,7 @@ export interface LandingWriterOptions {
 }
 
 const DEFAULT_CHUNK_CHARS = 1 << 20;
+const MAX_LINES_PER_JOIN = 4096;
 
 export class LandingWriter {
   private stream: WriteStream | undefined;
@@ -45,8 +46,9 @@ export class LandingWriter {
     let from = 0;
     while (from < lines.length) {
       if (this.stream === undefined) await this.openNextFile();
-      // Join as many lines as fit in the current file at once: one string per batch, not per line.
-      const to = Math.min(lines.length, from + this.options.maxLinesPerFile - this.linesInFile);
+      // Join lines in batches (one string per batch, not per line), bounded so that a large call
+      // (all customer records at once) still reaches the stream chunk by chunk.
+      const to = Math.min(lines.length, from + this.options.maxLinesPerFile - this.linesInFile, from + MAX_LINES_PER_JOIN);
       this.buffer += `${lines.slice(from, to).join('\n')}\n`;
       this.linesInFile += to - from;
       this.lines += to - from;
