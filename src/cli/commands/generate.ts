@@ -18,9 +18,10 @@ interface GenerateFlags {
 }
 
 /** Strict integer parsing: "12abc" or "1e3" is a usage error, not 12 or 1000. */
-function parseInteger(flag: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new StediError('USAGE', `${flag} must be a non-negative integer, got "${text}"`);
-  return Number(text.trim());
+function parseInteger(flag: string, text: string, min: number): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!(value >= min)) throw new StediError('USAGE', `${flag} must be an integer of at least ${min}, got "${text}"`);
+  return value;
 }
 
 function progressLine(p: GenerateProgress, startedAt: number): string {
@@ -39,8 +40,8 @@ export function registerGenerate(program: Command): void {
     .option('--force', 'delete existing landing files in the folder instead of refusing')
     .option('--quiet', 'no progress on stderr')
     .action(async (flags: GenerateFlags) => {
-      const customers = parseInteger('--customers', flags.customers);
-      const seed = parseInteger('--seed', flags.seed);
+      const customers = parseInteger('--customers', flags.customers, 1);
+      const seed = parseInteger('--seed', flags.seed, 0);
       const startedAt = Date.now();
       const showProgress = !flags.quiet && customers >= PROGRESS_FROM_CUSTOMERS;
       const result = await generateLake({
