@@ -25,6 +25,8 @@ export interface Engine {
   defineView(relation: string, select: string): Promise<void>;
   /** Evaluate `select` once into relation `relation` (later SQL reads it by name); returns its row count. */
   materialize(relation: string, select: string): Promise<number>;
+  /** Forget a relation made by defineView or materialize (frees its memory); absent is fine. */
+  dropRelation(relation: string): Promise<void>;
   /** Write relation `relation` as one Parquet file at `file` with the given column order. */
   writeParquet(relation: string, columns: readonly string[], file: string): Promise<void>;
   /** Run a query whose result is small (counts, samples) and return plain rows. */

@@ -1,5 +1,5 @@
 import type { Model } from '../pipeline/model.js';
-import { currentStateSteps, withSteps } from './customer-states.js';
+import { conformedCustomerSteps, CUSTOMER_COLUMNS, withSteps } from './customer-states.js';
 
 /** Job 1: the current state of each customer who consents to research. */
 export const customerTrusted: Model = {
@@ -8,12 +8,34 @@ export const customerTrusted: Model = {
   output: 'customer_trusted',
   inputs: ['customer_landing'],
   primaryInput: 'customer_landing',
-  sql: (ctx) =>
+  outputRule: { kind: 'all' },
+  reasons: {
+    superseded: 'an older record of a customer who has a newer one',
+    ambiguous_customer: "the customer's latest records disagree, so its current state is unknown",
+    duplicate: 'an identical copy of the current record (a re-export)',
+    withdrawn: 'the current state has no research consent, an earlier record had it',
+    no_consent: 'the customer never gave research consent',
+  },
+  classify: (ctx) =>
     withSteps(
-      currentStateSteps(ctx),
-      `SELECT customer_name, email, phone, birth_day, serial_number, registration_date, last_update_date,
-  share_with_research_as_of_date, share_with_public_as_of_date, share_with_friends_as_of_date
-FROM current_states
-WHERE versions = 1 AND share_with_research_as_of_date IS NOT NULL`,
+      [
+        ...conformedCustomerSteps(ctx),
+        [
+          'numbered',
+          `SELECT c.*, v.versions,
+    row_number() OVER (PARTITION BY ${CUSTOMER_COLUMNS.map((col) => `c.${col}`).join(', ')} ORDER BY c.email) AS copy
+  FROM conformed_ranked c JOIN latest_versions v ON v.email = c.email`,
+        ],
+      ],
+      `SELECT ${CUSTOMER_COLUMNS.join(', ')},
+  CASE
+    WHEN NOT is_latest THEN 'superseded'
+    WHEN versions > 1 THEN 'ambiguous_customer'
+    WHEN copy > 1 THEN 'duplicate'
+    WHEN share_with_research_as_of_date IS NOT NULL THEN NULL
+    WHEN ever_consented = 1 THEN 'withdrawn'
+    ELSE 'no_consent'
+  END AS _reason
+FROM numbered`,
     ),
 };

@@ -13,19 +13,42 @@ export const machineLearningCurated: Model = {
   inputs: ['step_trainer_trusted', 'accelerometer_trusted', 'customer_curated'],
   primaryInput: 'step_trainer_trusted',
   needsPseudonymKey: true,
-  sql: (ctx) =>
+  reasons: {
+    no_curated_owner: 'no curated customer owns the device (tables from different runs)',
+    no_accelerometer_match: 'the owner has no accelerometer reading at that millisecond',
+  },
+  classify: (ctx) =>
     withSteps(
       [
-        // One pseudonym per customer (a few thousand HMACs), not one per output row.
+        // One pseudonym per customer (thousands of HMACs), not one per output row.
         [
           'subjects',
           `SELECT email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id
   FROM ${ctx.ref('customer_curated')}`,
         ],
+        [
+          'instants',
+          `SELECT email, reading_time FROM ${ctx.ref('accelerometer_trusted')} GROUP BY email, reading_time`,
+        ],
       ],
-      `SELECT p.subject_id, s.sensor_reading_time, s.distance_from_object, a.x, a.y, a.z
+      `SELECT s.sensor_reading_time, s.distance_from_object, p.subject_id, p.email,
+  CASE
+    WHEN p.email IS NULL THEN 'no_curated_owner'
+    WHEN i.email IS NULL THEN 'no_accelerometer_match'
+  END AS _reason
 FROM ${ctx.ref('step_trainer_trusted')} s
-JOIN subjects p ON p.serial_number = s.serial_number
-JOIN ${ctx.ref('accelerometer_trusted')} a ON a.email = p.email AND a.reading_time = s.sensor_reading_time`,
+LEFT JOIN subjects p ON p.serial_number = s.serial_number
+LEFT JOIN instants i ON i.email = p.email AND i.reading_time = s.sensor_reading_time`,
     ),
+  outputRule: {
+    kind: 'expand',
+    added: 'accelerometer_pairs',
+    bound: {
+      table: 'accelerometer_trusted',
+      key: "each accelerometer reading pairs with at most one step-trainer reading: the owner's device at that millisecond",
+    },
+    sql: (ctx, kept) => `SELECT k.subject_id, k.sensor_reading_time, k.distance_from_object, a.x, a.y, a.z
+FROM ${kept} k
+JOIN ${ctx.ref('accelerometer_trusted')} a ON a.email = k.email AND a.reading_time = k.sensor_reading_time`,
+  },
 };

@@ -1,5 +1,5 @@
 import type { Model } from '../pipeline/model.js';
-import { currentStateSteps, withSteps } from './customer-states.js';
+import { customerStatusSteps, withSteps } from './customer-states.js';
 
 /**
  * Job 4: readings of curated customers' step trainers from their consent on, one row per
@@ -12,39 +12,51 @@ export const stepTrainerTrusted: Model = {
   output: 'step_trainer_trusted',
   inputs: ['step_trainer_landing', 'customer_curated', 'customer_landing'],
   primaryInput: 'step_trainer_landing',
-  sql: (ctx) =>
+  outputRule: { kind: 'distinct' },
+  reasons: {
+    unknown_serial: 'no current customer claims the serial number',
+    ambiguous_serial: 'two or more current customers claim the serial number',
+    ambiguous_customer: "the device owner's latest records disagree",
+    withdrawn: 'the device owner withdrew research consent',
+    no_consent: 'the device owner never gave research consent',
+    not_curated: 'the device owner is not a curated customer (no accelerometer data)',
+    before_consent: 'taken before the owner consented (strict policy)',
+    conflicting_distance: 'another reading of the same device at the same millisecond has another distance',
+  },
+  classify: (ctx) =>
     withSteps(
       [
-        ...currentStateSteps(ctx),
+        ...customerStatusSteps(ctx),
         [
-          // Every current customer counts, consenting or not: assigning a shared device to the
-          // consenting owner could publish a non-consenting person's readings.
-          'ambiguous_serials',
-          `SELECT serial_number FROM current_states
-  WHERE serial_number IS NOT NULL
-  GROUP BY serial_number HAVING count(DISTINCT email) > 1`,
+          'readings',
+          `SELECT "serialNumber" AS serial_number, "sensorReadingTime" AS sensor_reading_time,
+    "distanceFromObject" AS distance_from_object
+  FROM ${ctx.ref('step_trainer_landing')}`,
         ],
         [
-          'owners',
-          `SELECT c.serial_number, c.share_with_research_as_of_date AS consent_date
-  FROM ${ctx.ref('customer_curated')} c
-  WHERE NOT EXISTS (SELECT 1 FROM ambiguous_serials a WHERE a.serial_number = c.serial_number)`,
+          'attributed',
+          `SELECT r.*,
+    CASE
+      WHEN sc.serial_number IS NULL THEN 'unknown_serial'
+      WHEN sc.claimants > 1 THEN 'ambiguous_serial'
+      WHEN o.email IS NOT NULL THEN ${ctx.policy === 'strict' ? "CASE WHEN r.sensor_reading_time < o.share_with_research_as_of_date THEN 'before_consent' END" : 'NULL'}
+      WHEN s.status = 'trusted' THEN 'not_curated'
+      ELSE s.status
+    END AS _reason
+  FROM readings r
+  LEFT JOIN serial_claims sc ON sc.serial_number = r.serial_number
+  LEFT JOIN customer_status s ON s.email = sc.email AND sc.claimants = 1
+  LEFT JOIN ${ctx.ref('customer_curated')} o ON o.email = sc.email AND sc.claimants = 1`,
         ],
         [
-          'owned_readings',
-          `SELECT s."serialNumber" AS serial_number, s."sensorReadingTime" AS sensor_reading_time,
-    s."distanceFromObject" AS distance_from_object
-  FROM ${ctx.ref('step_trainer_landing')} s
-  JOIN owners o ON s."serialNumber" = o.serial_number
-  ${ctx.policy === 'strict' ? 'WHERE s."sensorReadingTime" >= o.consent_date' : ''}`,
-        ],
-        [
-          'per_key',
-          `SELECT serial_number, sensor_reading_time, min(distance_from_object) AS distance_from_object,
-    count(DISTINCT distance_from_object) AS distances
-  FROM owned_readings GROUP BY serial_number, sensor_reading_time`,
+          'conflicts',
+          `SELECT serial_number, sensor_reading_time FROM attributed WHERE _reason IS NULL
+  GROUP BY serial_number, sensor_reading_time HAVING count(DISTINCT distance_from_object) > 1`,
         ],
       ],
-      `SELECT serial_number, sensor_reading_time, distance_from_object FROM per_key WHERE distances = 1`,
+      `SELECT a.serial_number, a.sensor_reading_time, a.distance_from_object,
+  CASE WHEN a._reason IS NULL AND c.serial_number IS NOT NULL THEN 'conflicting_distance' ELSE a._reason END AS _reason
+FROM attributed a
+LEFT JOIN conflicts c ON c.serial_number = a.serial_number AND c.sensor_reading_time = a.sensor_reading_time`,
     ),
 };

@@ -1,7 +1,11 @@
 /**
  * A job is a declaration, in the manner of a dbt model: what it reads, what it writes, the SQL
- * (a SELECT built from named steps), and what it is. The runner derives the order from the
- * inputs; a model never calls another model.
+ * (built from named steps) and how its rows are accounted for. The runner derives the order from
+ * the inputs; a model never calls another model.
+ *
+ * Accounting is part of the model, not an afterthought: `classify` gives every row of the primary
+ * input a removal reason (NULL = kept), so the ledger "rows in = rows out + rows removed per reason"
+ * is computed from the same SQL that decides what is kept.
  */
 import type { Dialect } from '../engines/dialect.js';
 import type { TableName } from '../lake/tables.js';
@@ -19,15 +23,41 @@ export interface ModelContext {
   pseudonymKey(): Buffer;
 }
 
+/**
+ * How kept rows become output rows:
+ * - `all`: each kept row is one output row;
+ * - `distinct`: exact duplicates collapse to one, and the collapsed rows are counted as `duplicate`;
+ * - `expand`: `sql` builds the output from the kept rows and may add rows (one kept step-trainer
+ *   reading pairs with several accelerometer readings); the surplus is counted under `added`, and
+ *   may never exceed `bound` rows in total (the output may not multiply beyond what its keys allow).
+ */
+export type OutputRule =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'distinct' }
+  | {
+      readonly kind: 'expand';
+      readonly added: string;
+      sql(ctx: ModelContext, kept: string): string;
+      /** At most this many output rows, and why (named in the error when exceeded). */
+      readonly bound: { readonly table: TableName; readonly key: string };
+    };
+
 export interface Model {
   /** The job's name, as `stedi run --jobs` takes it. */
   readonly name: string;
   readonly description: string;
   readonly output: TableName;
   readonly inputs: readonly TableName[];
-  /** The input whose rows the run log counts as this job's "rows in". */
+  /** The input whose rows the ledger accounts for. */
   readonly primaryInput: TableName;
   readonly needsPseudonymKey?: boolean;
-  /** A SELECT whose columns are exactly the output table's columns, in order. */
-  sql(ctx: ModelContext): string;
+  /**
+   * A SELECT with one row per row of the primary input: the columns `outputRule` needs (for `all`
+   * and `distinct`, exactly the output table's columns) plus `_reason`, NULL for kept rows and a
+   * reason code for removed ones.
+   */
+  classify(ctx: ModelContext): string;
+  readonly outputRule: OutputRule;
+  /** Every reason code `classify` can produce, documented for the ledger. */
+  readonly reasons: Readonly<Record<string, string>>;
 }

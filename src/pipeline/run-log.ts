@@ -4,6 +4,7 @@
  * from a crash mid-append is skipped when reading.
  */
 import fs from 'node:fs/promises';
+import type { Ledger } from './ledger.js';
 import type { Policy } from './model.js';
 
 export type Outcome = 'succeeded' | 'failed';
@@ -16,6 +17,7 @@ export interface JobRecord {
   rowsOut: number;
   durationMs: number;
   outcome: Outcome;
+  ledger: Ledger;
 }
 
 export interface LandingRecord {

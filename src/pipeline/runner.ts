@@ -20,6 +20,7 @@ import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
 import { prepareLanding, type LandingInput } from './landing.js';
 import { acquireLock } from './lock.js';
+import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
 import { clearStaging, publishFile } from './publish.js';
 import { appendRun, type JobRecord, type RunRecord } from './run-log.js';
@@ -100,6 +101,12 @@ async function assertLakeExists(layout: LakeLayout): Promise<void> {
   }
 }
 
+/** What the landing step set aside and flagged, per rule. */
+interface LandingCounts {
+  quarantined: Counts;
+  warnings: Counts;
+}
+
 interface EvaluateContext {
   policy: Policy;
   key: Buffer | undefined;
@@ -117,6 +124,7 @@ async function evaluate(
 ): Promise<Map<TableName, string>> {
   const q = engine.dialect;
   const rowCounts = new Map<TableName, number>();
+  const quarantined = new Map<TableName, LandingCounts>();
   const produced = new Set(models.map((m) => m.output));
   const needed = new Set(models.flatMap((m) => m.inputs));
 
@@ -124,6 +132,7 @@ async function evaluate(
     if (!needed.has(TABLES[`${source}_landing`].name)) continue;
     const input = await prepareLanding(engine, layout, source);
     rowCounts.set(`${source}_landing`, input.rows);
+    quarantined.set(`${source}_landing`, { quarantined: {}, warnings: {} });
     run.record.landing.push({ source, files: input.files.length, rows: input.rows });
     run.onProgress?.({ kind: 'landing', input });
   }
@@ -145,9 +154,8 @@ async function evaluate(
   for (const [index, model] of models.entries()) {
     run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
     const jobStarted = Date.now();
-    const rowsIn = rowCounts.get(model.primaryInput) ?? (await countRows(engine, model.primaryInput));
-    const rowsOut = await engine.materialize(model.output, model.sql(ctx));
-    rowCounts.set(model.output, rowsOut);
+    const ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput));
+    rowCounts.set(model.output, ledger.rowsOut);
     const file = path.join(layout.stagingDir(model.output), `${run.runId}.parquet`);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await engine.writeParquet(model.output, TABLES[model.output].columns.map((c) => c.name), file);
@@ -156,15 +164,83 @@ async function evaluate(
       job: model.name,
       output: model.output,
       inputs: [...model.inputs],
-      rowsIn,
-      rowsOut,
+      rowsIn: ledger.rowsIn,
+      rowsOut: ledger.rowsOut,
       durationMs: Date.now() - jobStarted,
       outcome: 'succeeded',
+      ledger,
     };
     run.record.jobs.push(jobRecord);
     run.onProgress?.({ kind: 'job-done', record: jobRecord, index, total: models.length });
   }
   return staged;
+}
+
+/**
+ * One job: classify every primary-input row, count the reasons, derive the output from the kept
+ * rows, and balance the ledger. Relations: `<output>__classified` (dropped after use) and `<output>`.
+ */
+async function evaluateModel(
+  engine: Engine,
+  model: Model,
+  ctx: ModelContext,
+  rowCounts: Map<TableName, number>,
+  landing: LandingCounts | undefined,
+): Promise<Ledger> {
+  const q = engine.dialect;
+  const classified = `${model.output}__classified`;
+  const classifiedRows = await engine.materialize(classified, model.classify(ctx));
+  const inputRows = rowCounts.get(model.primaryInput) ?? (await countRows(engine, model.primaryInput));
+  if (classifiedRows !== inputRows) {
+    throw new StediError(
+      'FANOUT',
+      `${model.name}: classifying ${inputRows} input rows gave ${classifiedRows} rows: a join on a key that is not unique multiplied rows`,
+    );
+  }
+  const removed: Counts = {};
+  for (const row of await engine.query<{ reason: string | null; n: bigint | number }>(
+    `SELECT _reason AS reason, count(*) AS n FROM ${q.ident(classified)} GROUP BY _reason`,
+  )) {
+    if (row.reason !== null) removed[row.reason] = Number(row.n);
+  }
+  const kept = classifiedRows - sum(removed);
+  const keptRows = `(SELECT * FROM ${q.ident(classified)} WHERE _reason IS NULL)`;
+  const columns = TABLES[model.output].columns.map((c) => q.ident(c.name)).join(', ');
+  const rule = model.outputRule;
+  const added: Counts = {};
+  let rowsOut: number;
+  switch (rule.kind) {
+    case 'all':
+      rowsOut = await engine.materialize(model.output, `SELECT ${columns} FROM ${keptRows} kept`);
+      break;
+    case 'distinct':
+      rowsOut = await engine.materialize(model.output, `SELECT DISTINCT ${columns} FROM ${keptRows} kept`);
+      removed.duplicate = kept - rowsOut;
+      break;
+    case 'expand': {
+      rowsOut = await engine.materialize(model.output, rule.sql(ctx, keptRows));
+      added[rule.added] = rowsOut - kept;
+      const bound = rowCounts.get(rule.bound.table) ?? (await countRows(engine, rule.bound.table));
+      if (rowsOut > bound) {
+        throw new StediError(
+          'FANOUT',
+          `${model.name}: ${rowsOut} output rows exceed the ${bound} rows of ${rule.bound.table} allowed by its key (${rule.bound.key})`,
+        );
+      }
+      break;
+    }
+  }
+  await engine.dropRelation(classified);
+  const ledger: Ledger = {
+    rowsIn: inputRows + sum(landing?.quarantined ?? {}),
+    rowsOut,
+    removed: tidy(removed),
+    quarantined: tidy(landing?.quarantined ?? {}),
+    added: tidy(added),
+    warnings: tidy(landing?.warnings ?? {}),
+  };
+  assertBalanced(model.name, ledger);
+  return ledger;
 }
 
 async function attachPublished(engine: Engine, layout: LakeLayout, table: TableName): Promise<void> {

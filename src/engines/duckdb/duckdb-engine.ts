@@ -74,6 +74,14 @@ WHERE line IS NOT NULL AND trim(line) <> ''`);
     return Number(row?.n ?? 0);
   }
 
+  async dropRelation(relation: string): Promise<void> {
+    // A name is either a view or a table here; dropping the wrong kind is an error in DuckDB.
+    const [row] = await this.query<{ kind: string }>(
+      `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = ${d.str(relation)}`,
+    );
+    if (row) await this.run(`DROP ${row.kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${d.ident(relation)}`);
+  }
+
   async writeParquet(relation: string, columns: readonly string[], file: string): Promise<void> {
     const cols = columns.map((c) => d.ident(c)).join(', ');
     await this.run(
