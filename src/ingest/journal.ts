@@ -1,11 +1,14 @@
 /**
  * The ingest journal: an append-only commit log at `<lake>/_stedi/ingest/journal.jsonl`.
  *
- * A group commit first fsyncs the landing data, then appends one `commit` entry naming, per
- * temporary landing file, the size up to which it is complete, together with the idempotency keys
- * of the requests in the group; only after that entry is fsync'd are the requests answered. The
- * entry is the commit point: on recovery a temporary file is cut back to its last committed size,
- * so data and idempotency keys are kept or lost together and nothing unacknowledged survives.
+ * Each group commit appends one `commit` entry naming, per temporary landing file, the byte range
+ * the group added (with its CRC-32) and the size up to which the file is now complete, together
+ * with the idempotency keys of the requests in the group. The data and the entry are written and
+ * fsync'd in parallel (one disk round trip instead of two), and requests are answered only when
+ * both are durable. Groups are serialized, so after a crash only the last entry can be in doubt:
+ * recovery keeps it only if the data it names is on disk intact. Every temporary file is then cut
+ * back to its last committed size, so data and idempotency keys are kept or lost together, and
+ * nothing that was not acknowledged survives.
  */
 import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,7 +27,15 @@ const idempotencyRecord = z.object({
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecord>;
 
-const committedFile = z.object({ source: z.enum(LANDING_SOURCES), temp: z.string(), size: z.number().int().nonnegative() });
+const committedFile = z.object({
+  source: z.enum(LANDING_SOURCES),
+  temp: z.string(),
+  /** The file is complete up to this size once the entry is valid. */
+  size: z.number().int().nonnegative(),
+  /** The range this group wrote, [from, size), and its CRC-32; absent in snapshots (written when nothing is in flight). */
+  from: z.number().int().nonnegative().optional(),
+  crc32: z.number().int().nonnegative().optional(),
+});
 export type CommittedFile = z.infer<typeof committedFile>;
 
 const journalEntry = z.discriminatedUnion('t', [

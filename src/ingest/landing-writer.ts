@@ -1,8 +1,8 @@
 /**
  * Group commit into landing. Requests hand over their validated lines and wait; one loop takes
  * everything that queued up while the previous commit was on disk, appends each source's share
- * to that source's temporary file, fsyncs the files, then appends and fsyncs one journal entry
- * (the commit point) and answers all of them. Many requests share one write and two fsyncs.
+ * to that source's temporary file and one entry to the journal, fsyncs them (in parallel), and
+ * answers all of them. Many requests share one write and one fsync per file.
  *
  * After each commit, files past the size or age limit are published under their landing name.
  * Everything touching files runs in that one loop, so appends, rotation and shutdown never race.
@@ -10,6 +10,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { LakeLayout } from '../lake/layout.js';
 import type { LandingSource } from '../lake/tables.js';
 import { StediError } from '../errors.js';
@@ -135,18 +136,26 @@ export class LandingWriter {
         if (chunks) chunks.push(w.lines);
         else bySource.set(w.source, [w.lines]);
       }
-      const files = await Promise.all(
-        [...bySource].map(async ([source, chunks]): Promise<CommittedFile> => {
-          const file = await this.openFile(source);
-          const data = Buffer.from(chunks.join(''));
+      const writes = await Promise.all(
+        [...bySource].map(async ([source, chunks]) => ({ file: await this.openFile(source), data: Buffer.from(chunks.join('')), source })),
+      );
+      const files: CommittedFile[] = writes.map(({ source, file, data }) => ({
+        source,
+        temp: file.temp,
+        size: file.size + data.length,
+        from: file.size,
+        crc32: crc32(data),
+      }));
+      const keys = group.flatMap((w) => (w.idempotency ? [w.idempotency] : []));
+      // Data and commit entry go to disk in parallel; the answer waits for both (see journal.ts).
+      await Promise.all([
+        ...writes.map(async ({ source, file, data }) => {
           await file.handle.write(data, 0, data.length, file.size);
           await file.handle.datasync();
           this.options.events?.bytesWritten(source, data.length);
-          return { source, temp: file.temp, size: file.size + data.length };
         }),
-      );
-      const keys = group.flatMap((w) => (w.idempotency ? [w.idempotency] : []));
-      await this.options.journal.append([{ t: 'commit', at: this.now(), files, keys }]);
+        this.options.journal.append([{ t: 'commit', at: this.now(), files, keys }]),
+      ]);
       for (const f of files) (this.open.get(f.source) as OpenFile).size = f.size;
     } catch (err) {
       for (const w of group) w.reject(err);

@@ -1,16 +1,18 @@
 /**
- * Start-up recovery after a crash (or a clean stop). Every temporary landing file is cut back to
- * the size its last journal commit names: bytes after that were written but never acknowledged,
+ * Start-up recovery after a crash (or a clean stop). The journal's last commit entry is kept only
+ * if the data it names is on disk intact (its data and the entry were fsync'd in parallel). Every
+ * temporary landing file is then cut back to the size its last valid commit names: bytes after that were written but never acknowledged,
  * so dropping them loses nothing a client was promised and keeps a torn last line out of landing.
  * What remains is published; a file with nothing committed is removed. Then the journal is
  * rewritten as a snapshot holding only the idempotency keys still inside their window.
  */
-import { open, unlink } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_SOURCES, type LandingSource } from '../lake/tables.js';
 import { fsyncDirectory } from './fs-durable.js';
-import { Journal, type IdempotencyRecord } from './journal.js';
+import { Journal, type CommittedFile, type IdempotencyRecord } from './journal.js';
 import { isAlreadyPublished, listTempLandingFiles, publishLandingFile } from './landing-files.js';
 
 export interface RecoveryReport {
@@ -29,10 +31,13 @@ export function ingestMetaDir(layout: LakeLayout): string {
 export async function recoverLanding(layout: LakeLayout, keyWindowMs: number, nowMillis: number): Promise<RecoveryReport> {
   const metaDir = ingestMetaDir(layout);
   const { entries, skippedLines } = await Journal.read(metaDir);
+  const commits = entries.filter((e) => e.t === 'commit');
+  // Only the last group can have been cut short (groups wait for each other), so only it is checked.
+  const last = commits.at(-1);
+  if (last && !(await dataIsIntact(layout, last.files))) commits.pop();
   const committed = new Map<string, number>();
   const keys = new Map<string, IdempotencyRecord>();
-  for (const entry of entries) {
-    if (entry.t !== 'commit') continue;
+  for (const entry of commits) {
     for (const f of entry.files) committed.set(fileKey(f.source, f.temp), f.size);
     for (const k of entry.keys) keys.set(k.scope, k);
   }
@@ -64,6 +69,29 @@ export async function recoverLanding(layout: LakeLayout, keyWindowMs: number, no
   await journal.replace([{ t: 'commit', at: nowMillis, files: [], keys: live }]);
   await journal.close();
   return { published, removed, truncatedBytes, keys: live, skippedJournalLines: skippedLines };
+}
+
+/** True when every byte range a commit entry names is on disk with its CRC-32 (or its file is already published). */
+async function dataIsIntact(layout: LakeLayout, files: readonly CommittedFile[]): Promise<boolean> {
+  for (const f of files) {
+    if (f.from === undefined || f.crc32 === undefined) continue;
+    let handle: FileHandle;
+    try {
+      handle = await open(path.join(layout.landingDir(f.source), f.temp), 'r');
+    } catch (err) {
+      // Published files were complete when published (publishing waits for the commit).
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    try {
+      const data = Buffer.alloc(f.size - f.from);
+      const { bytesRead } = await handle.read(data, 0, data.length, f.from);
+      if (bytesRead !== data.length || crc32(data) !== f.crc32) return false;
+    } finally {
+      await handle.close();
+    }
+  }
+  return true;
 }
 
 function fileKey(source: LandingSource, temp: string): string {

@@ -26,14 +26,28 @@ export interface ChildServer {
   readonly exited: Promise<number | null>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills servers a failed test left behind, so they do not outlive the test run. */
+export function killLeftoverServers(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 export async function startChildServer(lake: string, keysFile: string, extraArgs: string[] = []): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
     [path.join(REPO, 'bin', 'stedi.js'), 'serve', '--lake', lake, '--keys', keysFile, '--port', '0', ...extraArgs],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  running.add(child);
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();

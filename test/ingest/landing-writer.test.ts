@@ -97,6 +97,33 @@ describe('recovery', () => {
     expect([...(await landingFiles(lake.lake, 'accelerometer')).values()]).toEqual([line(1) + line(2)]);
   });
 
+  it('drops the last commit entry when its data did not reach the disk, with its idempotency keys', async () => {
+    const { crc32 } = await import('node:zlib');
+    const first = line(1);
+    const second = line(2);
+    const temp = await tempFile('.ingest-4-1-0.partial', first + second.slice(0, 3));
+    const key = (scope: string) => ({ scope, fingerprint: 'f', status: 200, body: {}, at: Date.now() });
+    const entry = (from: string, data: string, scope: string) => ({
+      t: 'commit' as const,
+      at: 1,
+      files: [{ source: 'accelerometer' as const, temp, from: from.length, size: from.length + data.length, crc32: crc32(data) }],
+      keys: [key(scope)],
+    });
+    await journal.append([entry('', first, 'a:first'), entry(first, second, 'a:second')]);
+    const report = await recoverLanding(layout, 60_000, Date.now());
+    expect(report.keys.map((k) => k.scope)).toEqual(['a:first']);
+    expect([...(await landingFiles(lake.lake, 'accelerometer')).values()]).toEqual([first]);
+  });
+
+  it('keeps the last commit entry when its data is intact', async () => {
+    const { crc32 } = await import('node:zlib');
+    const temp = await tempFile('.ingest-5-1-0.partial', line(1) + line(2));
+    const files = [{ source: 'accelerometer' as const, temp, from: line(1).length, size: 2 * line(1).length, crc32: crc32(line(2)) }];
+    await journal.append([{ t: 'commit', at: 1, files, keys: [] }]);
+    await recoverLanding(layout, 60_000, Date.now());
+    expect([...(await landingFiles(lake.lake, 'accelerometer')).values()]).toEqual([line(1) + line(2)]);
+  });
+
   it('removes temporary files with nothing committed and ones already published by a link', async () => {
     await tempFile('.ingest-2-1-0.partial', line(1));
     const published = await tempFile('.ingest-3-1-0.partial', line(2));

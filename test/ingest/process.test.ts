@@ -4,12 +4,13 @@
  */
 import { request } from 'node:http';
 import { readdir } from 'node:fs/promises';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LANDING_SOURCES } from '../../src/lake/tables.js';
-import { ensureBuilt, startChildServer } from './child-server.js';
+import { ensureBuilt, killLeftoverServers, startChildServer } from './child-server.js';
 import { landingFiles, landingLines, makeTestLake, ndjson, reading } from './helpers.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
+afterEach(() => killLeftoverServers());
 
 const BATCH = 200;
 
