@@ -3,22 +3,23 @@
  * records"). One module so the ingestion service (which refuses bad records at the door) and the
  * pipeline's data-quality checks (which meet records written by other means) name the same rules.
  *
+ * docs/data-quality.md is the specification: error rules refuse a record (the service answers
+ * with the rule; the pipeline quarantines it), warnings keep it and are counted.
+ *
  * Column names come from TABLES; this module only adds what each column's value must satisfy.
  * Hand-written checks rather than a schema library: the ingestion service validates a few hundred
  * thousand records per second, and every violation must say which field broke which named rule.
  */
 import { LANDING_TABLE, TABLES, type LandingSource } from '../lake/tables.js';
 
-/** Stable rule names: they appear in API responses, metrics labels and quarantine reasons. */
+/** Stable names of the error rules: they appear in API responses, metrics labels and quarantine reasons. */
 export const LANDING_RULES = [
   'invalid_json',
   'not_an_object',
   'missing_field',
-  'unknown_field',
   'not_a_string',
   'empty_string',
   'not_an_email',
-  'not_a_calendar_date',
   'not_a_number',
   'not_finite',
   'not_an_integer',
@@ -28,20 +29,26 @@ export const LANDING_RULES = [
 ] as const;
 export type LandingRule = (typeof LANDING_RULES)[number];
 
+/** Warnings keep the record; a record can raise several. */
+export const LANDING_WARNINGS = ['odd_birthday', 'phone_not_digits', 'unknown_field'] as const;
+export type LandingWarning = (typeof LANDING_WARNINGS)[number];
+
 /** What one field's value must be. */
 export type FieldKind =
-  | 'text' // non-empty string
+  | 'string' // any JSON string
+  | 'serial' // string, not empty once trimmed
+  | 'phone' // string; warning when not digits only
   | 'email' // string that looks like an email once trimmed
-  | 'calendar_date' // YYYY-MM-DD naming a real day
+  | 'calendar_date' // string; warning when not a real YYYY-MM-DD day between 1900-01-01 and today
   | 'epoch_millis' // integer milliseconds within the plausible time window
   | 'nullable_epoch_millis' // the same, or null (null = no consent)
   | 'finite_number'
   | 'non_negative_integer';
 
-export interface Violation {
+export interface Violation<Rule extends string = LandingRule> {
   /** The offending field, or undefined when the record as a whole is wrong. */
   readonly field: string | undefined;
-  readonly rule: LandingRule;
+  readonly rule: Rule;
   /** Human-readable, never quotes the value (values may be personal data). */
   readonly message: string;
 }
@@ -53,11 +60,11 @@ export const MAX_FUTURE_SKEW_MILLIS = 24 * 60 * 60 * 1000;
 
 const FIELD_KINDS: Readonly<Record<LandingSource, Readonly<Record<string, FieldKind>>>> = {
   customer: {
-    customerName: 'text',
+    customerName: 'string',
     email: 'email',
-    phone: 'text',
+    phone: 'phone',
     birthDay: 'calendar_date',
-    serialNumber: 'text',
+    serialNumber: 'serial',
     registrationDate: 'epoch_millis',
     lastUpdateDate: 'epoch_millis',
     shareWithResearchAsOfDate: 'nullable_epoch_millis',
@@ -65,7 +72,7 @@ const FIELD_KINDS: Readonly<Record<LandingSource, Readonly<Record<string, FieldK
     shareWithFriendsAsOfDate: 'nullable_epoch_millis',
   },
   accelerometer: { user: 'email', timestamp: 'epoch_millis', x: 'finite_number', y: 'finite_number', z: 'finite_number' },
-  step_trainer: { sensorReadingTime: 'epoch_millis', serialNumber: 'text', distanceFromObject: 'non_negative_integer' },
+  step_trainer: { sensorReadingTime: 'epoch_millis', serialNumber: 'serial', distanceFromObject: 'non_negative_integer' },
 };
 
 export interface FieldContract {
@@ -95,46 +102,59 @@ function contractFor(source: LandingSource): FieldContract[] {
 // Deliberately loose: one @, something before it, a dot in the domain, no whitespace inside.
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DIGITS = /^[0-9]+$/;
 
-/** The first violation of `value` against `source`'s contract, or undefined when it conforms. */
+/** The first error of `value` against `source`'s contract, or undefined when the record is valid. */
 export function checkLandingRecord(source: LandingSource, value: unknown, nowMillis: number): Violation | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { field: undefined, rule: 'not_an_object', message: 'record must be a JSON object' };
   }
   const record = value as Record<string, unknown>;
-  const contract = LANDING_CONTRACTS[source];
-  let present = 0;
-  for (const { name, kind } of contract) {
+  for (const { name, kind } of LANDING_CONTRACTS[source]) {
     if (!Object.hasOwn(record, name)) {
       return { field: name, rule: 'missing_field', message: `field "${name}" is missing` };
     }
-    present += 1;
     const violation = checkField(name, kind, record[name], nowMillis);
     if (violation) return violation;
-  }
-  const keys = Object.keys(record);
-  if (keys.length !== present) {
-    const known = new Set(contract.map((f) => f.name));
-    const extra = keys.find((k) => !known.has(k)) ?? '';
-    return { field: extra, rule: 'unknown_field', message: `field "${extra}" is not part of the ${source} contract` };
   }
   return undefined;
 }
 
+/** The warnings of a valid record (kept, but counted). */
+export function landingWarnings(source: LandingSource, record: Readonly<Record<string, unknown>>, nowMillis: number): Violation<LandingWarning>[] {
+  const warnings: Violation<LandingWarning>[] = [];
+  const contract = LANDING_CONTRACTS[source];
+  for (const { name, kind } of contract) {
+    const value = record[name];
+    if (kind === 'calendar_date' && !isPlausibleBirthDay(value as string, nowMillis)) {
+      warnings.push(violation(name, 'odd_birthday', 'is not a real YYYY-MM-DD date between 1900-01-01 and today'));
+    } else if (kind === 'phone' && !DIGITS.test(value as string)) {
+      warnings.push(violation(name, 'phone_not_digits', 'is not made of digits only'));
+    }
+  }
+  const keys = Object.keys(record);
+  if (keys.length !== contract.length) {
+    for (const key of keys) {
+      if (!contract.some((f) => f.name === key)) {
+        warnings.push(violation(key, 'unknown_field', `is not part of the ${source} contract and is not stored`));
+      }
+    }
+  }
+  return warnings;
+}
+
 export function checkField(name: string, kind: FieldKind, value: unknown, nowMillis: number): Violation | undefined {
   switch (kind) {
-    case 'text':
-      return checkText(name, value);
-    case 'email': {
-      const notText = checkText(name, value);
-      if (notText) return notText;
-      const trimmed = (value as string).trim();
-      return trimmed.length <= 254 && EMAIL.test(trimmed)
-        ? undefined
-        : violation(name, 'not_an_email', 'must look like an email address');
-    }
+    case 'string':
+    case 'phone':
     case 'calendar_date':
-      return checkCalendarDate(name, value);
+      return typeof value === 'string' ? undefined : violation(name, 'not_a_string', 'must be a string');
+    case 'serial':
+      if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
+      return value.trim().length > 0 ? undefined : violation(name, 'empty_string', 'must not be empty');
+    case 'email':
+      if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
+      return isEmail(value) ? undefined : violation(name, 'not_an_email', 'must look like an email address');
     case 'nullable_epoch_millis':
       return value === null ? undefined : checkEpochMillis(name, value, nowMillis);
     case 'epoch_millis':
@@ -150,9 +170,9 @@ export function checkField(name: string, kind: FieldKind, value: unknown, nowMil
   }
 }
 
-function checkText(name: string, value: unknown): Violation | undefined {
-  if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
-  return value.trim().length > 0 ? undefined : violation(name, 'empty_string', 'must not be empty');
+function isEmail(value: string): boolean {
+  const trimmed = value.trim();
+  return trimmed.length <= 254 && EMAIL.test(trimmed);
 }
 
 function checkInteger(name: string, value: unknown): Violation | undefined {
@@ -173,19 +193,18 @@ function checkEpochMillis(name: string, value: unknown, nowMillis: number): Viol
   return undefined;
 }
 
-function checkCalendarDate(name: string, value: unknown): Violation | undefined {
-  if (typeof value !== 'string') return violation(name, 'not_a_string', 'must be a string');
+const EARLIEST_BIRTHDAY = '1900-01-01';
+
+function isPlausibleBirthDay(value: string, nowMillis: number): boolean {
   const match = CALENDAR_DATE.exec(value);
-  if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const date = new Date(Date.UTC(year, month - 1, day));
-    if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
-      return undefined;
-    }
-  }
-  return violation(name, 'not_a_calendar_date', 'must be a date written YYYY-MM-DD');
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  // ISO dates compare correctly as text.
+  return real && value >= EARLIEST_BIRTHDAY && value <= new Date(nowMillis).toISOString().slice(0, 10);
 }
 
-function violation(field: string, rule: LandingRule, what: string): Violation {
+function violation<Rule extends string>(field: string, rule: Rule, what: string): Violation<Rule> {
   return { field, rule, message: `field "${field}" ${what}` };
 }

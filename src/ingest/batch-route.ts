@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LandingSource } from '../lake/tables.js';
 import type { AccessDeps } from './access.js';
 import { accessCheck } from './access.js';
-import { checkBatch, parseBatch, UnreadableBatch, type CheckedBatch, type Rejection } from './batch.js';
+import { checkBatch, parseBatch, UnreadableBatch, type CheckedBatch, type Rejection, type Warning } from './batch.js';
 import { sendError } from './http-errors.js';
 import { idempotencyScope, isValidIdempotencyKey, payloadFingerprint, type IdempotencyStore, type StoredAnswer } from './idempotency.js';
 import type { IdempotencyRecord } from './journal.js';
@@ -24,6 +24,7 @@ export interface BatchAnswer {
   readonly received: number;
   readonly accepted: number;
   readonly rejected: readonly Rejection[];
+  readonly warnings: readonly Warning[];
 }
 
 export interface BatchRouteDeps extends AccessDeps {
@@ -89,14 +90,21 @@ async function handleBatch(deps: BatchRouteDeps, source: LandingSource, request:
   const refuseAll = checked.accepted === 0 || (atomic && checked.rejected.length > 0);
   if (refuseAll) {
     if (checked.accepted > 0) deps.metrics.recordsRejected.inc({ source, reason: 'atomic_batch' }, checked.accepted);
-    const answer: BatchAnswer = { source, atomic, received: checked.received, accepted: 0, rejected: checked.rejected };
+    const answer: BatchAnswer = { source, atomic, received: checked.received, accepted: 0, rejected: checked.rejected, warnings: [] };
     request.log.info({ source, key: keyName, status: 422, accepted: 0, rejected: checked.rejected.length }, 'batch refused');
     return reply.code(422).send(answer);
   }
 
   const answer: StoredAnswer = {
     status: checked.rejected.length === 0 ? 200 : 207,
-    body: { source, atomic, received: checked.received, accepted: checked.accepted, rejected: checked.rejected } satisfies BatchAnswer,
+    body: {
+      source,
+      atomic,
+      received: checked.received,
+      accepted: checked.accepted,
+      rejected: checked.rejected,
+      warnings: checked.warnings,
+    } satisfies BatchAnswer,
   };
   const record: IdempotencyRecord | undefined = scope === undefined ? undefined : { scope, fingerprint, ...answer, at: deps.now() };
   const committed = deps.writer.append({ source, lines: checked.lines, idempotency: record }).then(() => {
@@ -111,6 +119,7 @@ async function handleBatch(deps: BatchRouteDeps, source: LandingSource, request:
     return sendError(reply, 500, 'storage_failed', 'the records could not be stored; retry with the same Idempotency-Key');
   }
   deps.metrics.recordsAccepted.inc({ source }, checked.accepted);
+  for (const w of checked.warnings) deps.metrics.recordWarnings.inc({ source, rule: w.rule });
   request.log.info({ source, key: keyName, status: answer.status, accepted: checked.accepted, rejected: checked.rejected.length }, 'batch stored');
   return reply.code(answer.status).send(answer.body);
 }

@@ -4,18 +4,21 @@
  * re-serialized in the contract's key order (so landing lines are canonical and can never carry a
  * raw newline), invalid ones become rejections that name their index, field and rule.
  */
-import { checkLandingRecord, LANDING_CONTRACTS, type LandingRule } from '../contracts/landing.js';
+import { checkLandingRecord, LANDING_CONTRACTS, landingWarnings, type LandingRule, type LandingWarning } from '../contracts/landing.js';
 import type { LandingSource } from '../lake/tables.js';
 
 export type BodyFormat = 'ndjson' | 'json_array';
 
-export interface Rejection {
+/** A record refused (rule is an error rule) or kept with a warning (rule is a warning). */
+export interface RecordIssue<Rule extends string> {
   /** 0-based position of the record in the batch (blank NDJSON lines are not records). */
   readonly index: number;
   readonly field: string | null;
-  readonly rule: LandingRule;
+  readonly rule: Rule;
   readonly message: string;
 }
+export type Rejection = RecordIssue<LandingRule>;
+export type Warning = RecordIssue<LandingWarning>;
 
 export interface CheckedBatch {
   readonly received: number;
@@ -23,6 +26,8 @@ export interface CheckedBatch {
   readonly lines: string;
   readonly accepted: number;
   readonly rejected: readonly Rejection[];
+  /** Accepted records that raised warnings (e.g. an unknown field, which is not stored). */
+  readonly warnings: readonly Warning[];
 }
 
 /** The body is not a batch at all (answered 400, nothing stored). */
@@ -85,6 +90,7 @@ export function parseBatch(format: BodyFormat, body: string): unknown[] {
 export function checkBatch(source: LandingSource, records: readonly unknown[], nowMillis: number): CheckedBatch {
   const serialize = SERIALIZERS[source];
   const rejected: Rejection[] = [];
+  const warnings: Warning[] = [];
   let lines = '';
   let accepted = 0;
   for (let index = 0; index < records.length; index++) {
@@ -98,8 +104,10 @@ export function checkBatch(source: LandingSource, records: readonly unknown[], n
       rejected.push({ index, field: violation.field ?? null, rule: violation.rule, message: violation.message });
       continue;
     }
-    lines += serialize(record as Record<string, unknown>);
+    const fields = record as Record<string, unknown>;
+    for (const w of landingWarnings(source, fields, nowMillis)) warnings.push({ index, field: w.field ?? null, rule: w.rule, message: w.message });
+    lines += serialize(fields);
     accepted += 1;
   }
-  return { received: records.length, lines, accepted, rejected };
+  return { received: records.length, lines, accepted, rejected, warnings };
 }

@@ -21,6 +21,12 @@ export class IngestMetrics {
     labelNames: ['source', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly recordWarnings = new Counter({
+    name: 'stedi_ingest_record_warnings_total',
+    help: 'Warnings raised by accepted records, per source and rule (the records are stored)',
+    labelNames: ['source', 'rule'] as const,
+    registers: [this.registry],
+  });
   readonly requestDuration = new Histogram({
     name: 'stedi_ingest_request_duration_seconds',
     help: 'Time from request received to response sent',

@@ -28,7 +28,7 @@ describe('POST /v1/<source>', () => {
   it('stores a valid NDJSON batch and answers 200 after it is on disk', async () => {
     const res = await post('/v1/accelerometer', ndjson([reading(1), reading(2)]));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ source: 'accelerometer', atomic: false, received: 2, accepted: 2, rejected: [] });
+    expect(res.json()).toEqual({ source: 'accelerometer', atomic: false, received: 2, accepted: 2, rejected: [], warnings: [] });
     await service.close();
     expect(await landingLines(lake.lake, 'accelerometer')).toEqual([
       `{"user":"Jo.Doe@test.com","timestamp":${NOW + 1},"x":1,"y":-1.5,"z":0.25}`,
@@ -45,18 +45,20 @@ describe('POST /v1/<source>', () => {
   });
 
   it('answers 207 with index and reason, storing only the valid records (partial success is the default)', async () => {
-    const body = ndjson([reading(1), { ...reading(2), x: 'high' }, reading(3)]) + '{"user": broken\n';
+    const body = ndjson([reading(1), { ...reading(2), x: 'high' }, reading(3)]) + '{"user": broken\n' + JSON.stringify(reading(4)).replace('0.25', '1e999');
     const res = await post('/v1/accelerometer', body);
     expect(res.statusCode).toBe(207);
     expect(res.json()).toEqual({
       source: 'accelerometer',
       atomic: false,
-      received: 4,
+      received: 5,
       accepted: 2,
       rejected: [
         { index: 1, field: 'x', rule: 'not_a_number', message: 'field "x" must be a number' },
         { index: 3, field: null, rule: 'invalid_json', message: 'line is not valid JSON' },
+        { index: 4, field: 'z', rule: 'not_finite', message: 'field "z" must be a finite number' },
       ],
+      warnings: [],
     });
     await service.close();
     expect((await landingLines(lake.lake, 'accelerometer')).map((l) => (JSON.parse(l) as { x: number }).x)).toEqual([1, 3]);
@@ -71,11 +73,30 @@ describe('POST /v1/<source>', () => {
       received: 2,
       accepted: 0,
       rejected: [{ index: 1, field: 'timestamp', rule: 'time_before_2000', message: 'field "timestamp" must be epoch milliseconds on or after 2000-01-01' }],
+      warnings: [],
     });
     const ok = await post('/v1/accelerometer?atomic=true', ndjson([reading(3)]));
     expect(ok.statusCode).toBe(200);
     await service.close();
     expect(await landingLines(lake.lake, 'accelerometer')).toHaveLength(1);
+  });
+
+  it('stores records with warnings, reports them, and leaves unknown fields out of landing', async () => {
+    const res = await post('/v1/accelerometer', ndjson([{ ...reading(1), device: 'pixel' }]));
+    expect([res.statusCode, res.json()]).toEqual([
+      200,
+      {
+        source: 'accelerometer',
+        atomic: false,
+        received: 1,
+        accepted: 1,
+        rejected: [],
+        warnings: [{ index: 0, field: 'device', rule: 'unknown_field', message: 'field "device" is not part of the accelerometer contract and is not stored' }],
+      },
+    ]);
+    expect((await service.app.inject('/metrics')).body).toContain('stedi_ingest_record_warnings_total{source="accelerometer",rule="unknown_field"} 1\n');
+    await service.close();
+    expect(await landingLines(lake.lake, 'accelerometer')).toEqual([`{"user":"Jo.Doe@test.com","timestamp":${NOW + 1},"x":1,"y":-1.5,"z":0.25}`]);
   });
 
   it('answers 422 when no record of the batch is valid', async () => {
@@ -156,6 +177,24 @@ describe('limits', () => {
 });
 
 describe('operations', () => {
+  it('logs one structured line per batch without bodies, emails or keys', async () => {
+    await service.close();
+    const lines: string[] = [];
+    service = await openTestService(lake, { logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } } });
+    await post('/v1/accelerometer', ndjson([reading(1, 'Private.Person@example.com'), { ...reading(2), user: 'Other.Person@example' }]), {
+      'idempotency-key': 'k-1',
+    });
+    await post('/v1/customer', '[]', { authorization: `Bearer ${lake.keys.accelerometer}` });
+    const batchLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'batch stored');
+    expect(batchLines.map(({ source, key, status, accepted, rejected }) => ({ source, key, status, accepted, rejected }))).toEqual([
+      { source: 'accelerometer', key: 'all', status: 207, accepted: 1, rejected: 1 },
+    ]);
+    const everything = lines.join('');
+    for (const secret of ['Private.Person', 'Other.Person', lake.keys.all, lake.keys.accelerometer, 'timestamp']) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await service.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await service.app.inject('/readyz');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLandingRecord, LANDING_CONTRACTS, type LandingRule } from '../../src/contracts/landing.js';
+import { checkLandingRecord, LANDING_CONTRACTS, landingWarnings, type LandingRule } from '../../src/contracts/landing.js';
 import { LANDING_SOURCES, LANDING_TABLE, TABLES, type LandingSource } from '../../src/lake/tables.js';
 import { NOW } from './helpers.js';
 
@@ -44,15 +44,16 @@ describe('landing contract', () => {
     ['customer', { email: 'a@b' }, 'email', 'not_an_email'],
     ['customer', { email: 'a b@c.com' }, 'email', 'not_an_email'],
     ['customer', { email: 42 }, 'email', 'not_a_string'],
-    ['customer', { customerName: '  ' }, 'customerName', 'empty_string'],
-    ['customer', { birthDay: '1981-02-29' }, 'birthDay', 'not_a_calendar_date'],
-    ['customer', { birthDay: '02/03/1980' }, 'birthDay', 'not_a_calendar_date'],
+    ['customer', { customerName: null }, 'customerName', 'not_a_string'],
+    ['customer', { phone: 8015551212 }, 'phone', 'not_a_string'],
+    ['customer', { birthDay: 19800229 }, 'birthDay', 'not_a_string'],
+    ['customer', { serialNumber: ' ' }, 'serialNumber', 'empty_string'],
     ['customer', { registrationDate: '1700000000000' }, 'registrationDate', 'not_a_number'],
     ['customer', { registrationDate: NOW + 0.5 }, 'registrationDate', 'not_an_integer'],
     ['customer', { lastUpdateDate: Date.UTC(1999, 11, 31, 23, 59, 59, 999) }, 'lastUpdateDate', 'time_before_2000'],
     ['customer', { shareWithResearchAsOfDate: NOW + DAY + 1 }, 'shareWithResearchAsOfDate', 'time_in_future'],
     ['customer', { shareWithPublicAsOfDate: false }, 'shareWithPublicAsOfDate', 'not_a_number'],
-    ['customer', { nickname: 'JD' }, 'nickname', 'unknown_field'],
+    ['accelerometer', { z: Number.POSITIVE_INFINITY }, 'z', 'not_finite'],
     ['accelerometer', { x: '1.0' }, 'x', 'not_a_number'],
     ['accelerometer', { y: null }, 'y', 'not_a_number'],
     ['accelerometer', { user: 'nobody' }, 'user', 'not_an_email'],
@@ -64,6 +65,19 @@ describe('landing contract', () => {
   ];
   it.each(cases)('%s %j breaks %s with rule %s', (source, changes, field, rule) => {
     expect(check(source, changes)).toMatchObject({ field, rule });
+  });
+
+  it('keeps records with odd birthdays, non-digit phones and unknown fields, as warnings', () => {
+    const record = { ...valid.customer, birthDay: '1981-02-29', phone: '+1 801 555', nickname: 'JD' };
+    expect(checkLandingRecord('customer', record, NOW)).toBeUndefined();
+    expect(landingWarnings('customer', record, NOW).map((w) => [w.field, w.rule])).toEqual([
+      ['phone', 'phone_not_digits'],
+      ['birthDay', 'odd_birthday'],
+      ['nickname', 'unknown_field'],
+    ]);
+    const dates = ['1899-12-31', '2024-01-16', '02/03/1980', '1980-02-29', '2024-01-15'];
+    expect(dates.map((birthDay) => landingWarnings('customer', { ...valid.customer, birthDay }, NOW).length)).toEqual([1, 1, 1, 0, 0]);
+    expect(landingWarnings('customer', valid.customer, NOW)).toEqual([]);
   });
 
   it('accepts the boundaries of the plausible time window and null consent', () => {

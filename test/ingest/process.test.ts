@@ -144,7 +144,7 @@ describe('stedi serve as a process', () => {
         }, 100);
       });
       const { status, body: text } = await answer;
-      expect([status, JSON.parse(text)]).toEqual([200, { source: 'accelerometer', atomic: false, received: BATCH, accepted: BATCH, rejected: [] }]);
+      expect([status, JSON.parse(text)]).toEqual([200, { source: 'accelerometer', atomic: false, received: BATCH, accepted: BATCH, rejected: [], warnings: [] }]);
       expect(await server.exited).toBe(0);
       expect(server.output()).toContain('all files published');
       expect((await recordCounts(lake.lake)).size).toBe(BATCH);

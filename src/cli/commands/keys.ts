@@ -6,11 +6,11 @@ import type { Command } from 'commander';
 import { addApiKey, parseScopes, readKeysFile, revokeApiKey } from '../../ingest/api-keys.js';
 
 export function registerKeysCommand(program: Command): void {
-  const keys = program.command('keys').description('Manage API keys of the ingestion service (stored hashed)');
+  const keys = program.command('keys').description('manage API keys of the ingestion service (stored hashed)');
 
   keys
     .command('add')
-    .description('Create a key; prints it on the last line (it cannot be shown again)')
+    .description('create a key; prints it on the last line (it cannot be shown again)')
     .requiredOption('--keys <file>', 'keys file (created if missing)')
     .requiredOption('--name <name>', 'who uses the key, e.g. mobile-app')
     .requiredOption('--scopes <list>', 'comma-separated sources: customer, accelerometer, step_trainer')
@@ -21,7 +21,7 @@ export function registerKeysCommand(program: Command): void {
 
   keys
     .command('list')
-    .description('List keys: name, scopes, created, revoked')
+    .description('list keys: name, scopes, created, status')
     .requiredOption('--keys <file>', 'keys file')
     .action(async (options: { keys: string }) => {
       const contents = await readKeysFile(options.keys, { missingIsEmpty: false });
@@ -33,7 +33,7 @@ export function registerKeysCommand(program: Command): void {
 
   keys
     .command('revoke')
-    .description('Revoke a key; a running server stops accepting it within a second')
+    .description('revoke a key; a running server stops accepting it within a second')
     .requiredOption('--keys <file>', 'keys file')
     .requiredOption('--name <name>', 'name of the key to revoke')
     .action(async (options: { keys: string; name: string }) => {

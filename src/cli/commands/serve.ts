@@ -26,7 +26,7 @@ const d = DEFAULT_SERVICE_OPTIONS;
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Run the ingestion HTTP service writing the landing zone')
+    .description('run the ingestion HTTP service that writes the landing zone (API keys, group commit, idempotent retries)')
     .requiredOption('--lake <dir>', 'lake folder')
     .requiredOption('--keys <file>', 'API keys file (see `stedi keys add`)')
     .option('--port <port>', 'TCP port (0 = any free port)', '8080')
