@@ -78,6 +78,21 @@ describe('LandingWriter', () => {
   });
 });
 
+describe('journal compaction', () => {
+  it('rewrites a grown journal as one snapshot of open files and live keys, which recovery still reads', async () => {
+    const key = { scope: 'app:k1', fingerprint: 'f', status: 200, body: { accepted: 1 }, at: Date.now() };
+    const w = writer({ compactJournalBytes: 600, liveKeys: () => [key] });
+    for (let i = 0; i < 20; i++) await w.append({ source: 'accelerometer', lines: line(i) });
+    const entries = (await readFile(journal.file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { t: string });
+    expect(entries.length).toBeLessThan(6);
+    expect(entries[0]).toMatchObject({ t: 'commit', keys: [key], files: [{ source: 'accelerometer' }] });
+    // A crash now: recovery must find every committed line from the snapshot and what followed it.
+    const report = await recoverLanding(layout, 60_000, Date.now());
+    expect(report.keys).toEqual([key]);
+    expect(await landingLines(lake.lake, 'accelerometer')).toEqual(Array.from({ length: 20 }, (_, i) => line(i).trim()));
+  });
+});
+
 describe('recovery', () => {
   async function tempFile(name: string, content: string): Promise<string> {
     const dir = layout.landingDir('accelerometer');
