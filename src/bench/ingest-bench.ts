@@ -31,6 +31,8 @@ export interface IngestBenchResult extends IngestBenchCase {
   readonly recordsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** 1-minute load average when the case started: other work on the machine skews the numbers. */
+  readonly loadAverage: number;
 }
 
 export const DEFAULT_CASES: readonly IngestBenchCase[] = [
@@ -72,6 +74,7 @@ function readings(count: number, seed: number): string {
 }
 
 async function drive(port: number, key: string, c: IngestBenchCase, bodies: Buffer[], seconds: number): Promise<IngestBenchResult> {
+  const loadAverage = os.loadavg()[0] ?? 0;
   const agent = new Agent({ keepAlive: true, maxSockets: c.concurrency });
   const latencies: number[] = [];
   let failures = 0;
@@ -98,6 +101,7 @@ async function drive(port: number, key: string, c: IngestBenchCase, bodies: Buff
     recordsPerSecond: (latencies.length * c.batchSize) / elapsed,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    loadAverage,
   };
 }
 
@@ -151,7 +155,8 @@ export function formatResults(results: readonly IngestBenchResult[], seconds: nu
   const rows = results.map(
     (r) =>
       `| ${r.batchSize.toLocaleString('en-US')} | ${r.concurrency} | ${Math.round(r.recordsPerSecond).toLocaleString('en-US')} | ` +
-      `${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.failures} |`,
+      `${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50Ms.toFixed(2)} ms | ${r.p99Ms.toFixed(2)} ms | ${r.failures} | ` +
+      `${r.loadAverage.toFixed(1)} |`,
   );
   return [
     '## Ingestion service (`stedi serve`)',
@@ -160,11 +165,12 @@ export function formatResults(results: readonly IngestBenchResult[], seconds: nu
       `server = the real CLI in a child process (fsync per group commit), load generator = a second process with keep-alive ` +
       `HTTP clients; ${seconds} s per case after a warm-up. Reproduce: \`npm run bench:ingest\`.`,
     '',
-    '| readings per batch | concurrent clients | readings/s | requests/s | p50 | p99 | non-200 |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| readings per batch | concurrent clients | readings/s | requests/s | p50 | p99 | non-200 | load avg before |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     'Target: >= 200,000 readings/s with 1,000-reading batches at p99 < 50 ms on 2 cores (server and load generator share them).',
+    'A load average above ~2 before a case means other work shared the two cores; its numbers are then a lower bound.',
   ].join('\n');
 }
 
