@@ -1,5 +1,17 @@
 /** The synthetic data generator's public API. */
-export { generateLake, DEFAULT_SEED, type GenerateOptions, type GenerateProgress, type GeneratedLake, type ExpectedFile } from './generate-lake.js';
+export {
+  generateLake,
+  DEFAULT_SEED,
+  EXPECTATIONS_FORMAT_VERSION,
+  JOB_OUTPUT,
+  type GenerateOptions,
+  type GenerateProgress,
+  type GeneratedLake,
+  type ExpectedFile,
+  type PerLandingTable,
+} from './generate-lake.js';
+export { JOB_NAMES, type JobName, type JobLedger, type PolicyLedger, type LedgerExpectations } from './ledger.js';
+export { ERROR_RULES, WARNING_RULES, type ErrorRule, type WarningRule } from './quality.js';
 export {
   computeExpectations,
   resolveCustomers,

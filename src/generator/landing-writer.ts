@@ -23,6 +23,7 @@ export interface LandingWriterOptions {
 
 const DEFAULT_CHUNK_CHARS = 1 << 20;
 const MAX_LINES_PER_JOIN = 4096;
+const NEWLINE = Buffer.from('\n');
 
 export class LandingWriter {
   private stream: WriteStream | undefined;
@@ -41,15 +42,36 @@ export class LandingWriter {
     this.chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
   }
 
-  /** Appends lines (without newline); flushes a chunk when enough has gathered. */
-  async writeLines(lines: readonly string[]): Promise<void> {
+  /**
+   * Appends lines (without newline); flushes a chunk when enough has gathered. A line given as bytes
+   * is written as is (bad-data injection writes bytes that are not UTF-8).
+   */
+  async writeLines(lines: readonly (string | Uint8Array)[]): Promise<void> {
     let from = 0;
     while (from < lines.length) {
       if (this.stream === undefined) await this.openNextFile();
+      const first = lines[from] as string | Uint8Array;
+      if (typeof first !== 'string') {
+        await this.flush();
+        this.throwIfFailed();
+        const stream = this.stream as WriteStream;
+        if (!stream.write(Buffer.concat([first, NEWLINE]))) await once(stream, 'drain');
+        this.linesInFile += 1;
+        this.lines += 1;
+        from += 1;
+        if (this.linesInFile >= this.options.maxLinesPerFile) await this.closeFile();
+        continue;
+      }
       // Join lines in batches (one string per batch, not per line), bounded so that a large call
       // (all customer records at once) still reaches the stream chunk by chunk.
-      const to = Math.min(lines.length, from + this.options.maxLinesPerFile - this.linesInFile, from + MAX_LINES_PER_JOIN);
-      this.buffer += `${lines.slice(from, to).join('\n')}\n`;
+      let to = Math.min(lines.length, from + this.options.maxLinesPerFile - this.linesInFile, from + MAX_LINES_PER_JOIN);
+      for (let i = from + 1; i < to; i++) {
+        if (typeof lines[i] !== 'string') {
+          to = i;
+          break;
+        }
+      }
+      this.buffer += `${(lines.slice(from, to) as string[]).join('\n')}\n`;
       this.linesInFile += to - from;
       this.lines += to - from;
       from = to;
