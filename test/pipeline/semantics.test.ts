@@ -7,6 +7,7 @@ import { runPipeline } from '../../src/pipeline/runner.js';
 import type { Policy } from '../../src/pipeline/model.js';
 import { readTable, tempDir, TEST_KEY, writeLanding } from '../helpers/lake-files.js';
 import crypto from 'node:crypto';
+import { engineUnderTest } from '../engines/engine-under-test.js';
 
 const T0 = 1_655_000_000_000;
 
@@ -42,7 +43,7 @@ async function lakeWith(customers: object[], accelerometer: object[], steps: obj
 }
 
 async function run(lake: string, policy: Policy = 'strict'): Promise<void> {
-  await runPipeline({ lake, policy, pseudonymKey: TEST_KEY });
+  await runPipeline({ lake, policy, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
 }
 
 describe('job semantics on hand-written records', () => {
