@@ -14,6 +14,7 @@ import { LandingWriter } from './landing-writer.js';
 import { IngestMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { ingestMetaDir, recoverLanding, type RecoveryReport } from './recovery.js';
+import { acquireServeLock } from './serve-lock.js';
 import { buildIngestApp } from './server.js';
 
 export interface IngestServiceOptions {
@@ -67,7 +68,14 @@ export async function openIngestService(options: IngestServiceOptions): Promise<
   let keyRing = new KeyRing(await readKeysFile(options.keysFile, { missingIsEmpty: false }));
   let keysVersion = await keysFileVersion(options.keysFile);
 
-  const recovery = await recoverLanding(layout, options.idempotencyWindowMs, Date.now());
+  const releaseLock = await acquireServeLock(ingestMetaDir(layout), layout.root);
+  let recovery: RecoveryReport;
+  try {
+    recovery = await recoverLanding(layout, options.idempotencyWindowMs, Date.now());
+  } catch (err) {
+    await releaseLock();
+    throw err;
+  }
   const idempotency = new IdempotencyStore(options.idempotencyWindowMs, Date.now, recovery.keys);
   const journal = await Journal.open(ingestMetaDir(layout));
   const metrics = new IngestMetrics({ processMetrics: options.processMetrics });
@@ -130,6 +138,7 @@ export async function openIngestService(options: IngestServiceOptions): Promise<
       await app.close();
       await writer.close();
       await journal.close();
+      await releaseLock();
       app.log.info('ingestion service stopped; all files published');
     })());
   return { app, writer, metrics, recovery, reloadKeys, close };

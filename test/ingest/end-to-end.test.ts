@@ -69,7 +69,7 @@ describe('ingestion service feeding the pipeline', () => {
         expect([source, rejected[source]]).toEqual([source, quarantined]);
         expect([source, viaService.landing.find((l) => l.source === source)?.rows]).toEqual([
           source,
-          expected.landing[`${source}_landing`] - quarantined,
+          (expected.landing[`${source}_landing`] ?? 0) - quarantined,
         ]);
       }
       for (const table of [...tablesInZone('trusted'), ...tablesInZone('curated')]) {

@@ -41,6 +41,8 @@ export function registerServeCommand(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
     .action(async (options: ServeOptions) => {
       const rate = positive('--rate-limit', options.rateLimit);
+      const port = Math.floor(Number(options.port));
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StediError('USAGE', `--port must be 0..65535, got ${options.port}`);
       const service = await openIngestService({
         ...d,
         lake: options.lake,
@@ -63,9 +65,13 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.on('SIGHUP', () => void service.reloadKeys());
       });
-      const port = Math.floor(Number(options.port));
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StediError('USAGE', `--port must be 0..65535, got ${options.port}`);
-      const url = await service.app.listen({ port, host: options.host });
+      let url: string;
+      try {
+        url = await service.app.listen({ port, host: options.host });
+      } catch (err) {
+        await service.close();
+        throw err;
+      }
       // One line scripts and tests can wait for; printed even when logs are silenced.
       process.stdout.write(`${JSON.stringify({ msg: 'stedi serve ready', url })}\n`);
       await stopped;
