@@ -2,7 +2,6 @@
  * A dialect is pure SQL generation for one engine: no I/O, testable without a database.
  * Jobs are written once against this interface; each engine folder supplies its own.
  */
-import type { Column } from '../lake/tables.js';
 
 export interface Dialect {
   readonly name: 'duckdb' | 'trino';
@@ -19,10 +18,29 @@ export interface Dialect {
    * hmac_sha256, DuckDB composes it from sha256 over blobs (RFC 2104).
    */
   hmacSha256Hex(expr: string, key: Buffer): string;
+  /** Trim spaces, tabs, CR and LF from both ends. */
+  trimSpace(expr: string): string;
+  /** TRUE when the whole of `expr` matches the regular expression `pattern` (RE2/Java common subset). */
+  fullMatch(expr: string, pattern: string): string;
+  /** `expr` (text) as a DATE when it is a real `YYYY-MM-DD` date, else NULL. */
+  isoDate(expr: string): string;
+  /** A DATE literal. */
+  date(isoDay: string): string;
+  /** `expr` (a whole-valued DOUBLE) as BIGINT. */
+  toBigint(expr: string): string;
+  /** Split `expr` on `sep` and take the 1-based `index`-th part. */
+  splitPart(expr: string, sep: string, index: number): string;
   /**
-   * A relation with one typed column per contract column, parsed from the raw JSON line column
-   * `rawColumn` of `relation`, plus `_valid_json` (the line parses as JSON) and every column of
-   * `relation` passed through. Keys are matched exactly as the contract spells them.
+   * Parse the raw JSON line column `rawColumn` of `relation` into: `_json_ok` (valid JSON text),
+   * `_is_object`, `_key_count` (number of keys of an object), and for each field `<name>` (VARCHAR
+   * for `string` fields, DOUBLE for `number` fields) with `<name>__type`: 'absent', 'null',
+   * 'string', 'number' or 'other' (the JSON type the record actually carries). Every column of
+   * `relation` is passed through. Keys match exactly, as spelled.
    */
-  parseJsonLines(relation: string, rawColumn: string, columns: readonly Column[]): string;
+  parseJsonLines(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
+}
+
+export interface JsonField {
+  readonly name: string;
+  readonly json: 'string' | 'number';
 }

@@ -10,6 +10,16 @@ export interface LandingFile {
   readonly path: string;
 }
 
+/** A landing line the engine could not even read as text (bad encoding, over-long), with where it was. */
+export interface UnreadableLine {
+  readonly file: string;
+  readonly line: number;
+  readonly raw: string;
+  readonly reason: string;
+}
+
+export type LoadValue = string | number | null;
+
 export interface Engine {
   readonly dialect: Dialect;
   /** Human name for logs and the run log, e.g. `duckdb 1.5.6`. */
@@ -19,6 +29,13 @@ export interface Engine {
    * with columns `_file` (absolute path as given) and `_raw` (the line's text).
    */
   attachLanding(source: LandingSource, files: readonly string[], relation: string): Promise<void>;
+  /**
+   * Lines of the last attached landing relation that could not be read as text, with their line
+   * numbers; they are quarantined as invalid_json. Engines that read every line return [].
+   */
+  unreadableLines(relation: string): Promise<UnreadableLine[]>;
+  /** Create relation `relation` from rows held in memory (small: quarantine records). */
+  loadRows(relation: string, columns: readonly { name: string; type: 'VARCHAR' | 'BIGINT' }[], rows: readonly LoadValue[][]): Promise<void>;
   /** Make a published table's current Parquet version visible as relation `relation`. */
   attachPublished(table: TableName, parquetFile: string, relation: string): Promise<void>;
   /** Name `select` as relation `relation`, evaluated each time it is read. */

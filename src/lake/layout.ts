@@ -60,4 +60,9 @@ export class LakeLayout {
   quarantineDir(table: TableName): string {
     return path.join(this.metaDir, 'quarantine', table);
   }
+
+  /** The quarantine of a landing table: one Parquet file, replaced atomically like a table. */
+  quarantineFile(table: TableName): string {
+    return path.join(this.quarantineDir(table), TABLE_FILE);
+  }
 }

@@ -34,29 +34,36 @@ export const stepTrainerTrusted: Model = {
   FROM ${ctx.ref('step_trainer_landing')}`,
         ],
         [
+          // The one customer a serial number can be attributed to (NULL when none or several).
+          'owned',
+          `SELECT r.*, sc.claimants, CASE WHEN sc.claimants = 1 THEN sc.email END AS owner
+  FROM readings r LEFT JOIN serial_claims sc ON sc.serial_number = r.serial_number`,
+        ],
+        [
           'attributed',
-          `SELECT r.*,
+          `SELECT o.serial_number, o.sensor_reading_time, o.distance_from_object,
     CASE
-      WHEN sc.serial_number IS NULL THEN 'unknown_serial'
-      WHEN sc.claimants > 1 THEN 'ambiguous_serial'
-      WHEN o.email IS NOT NULL THEN ${ctx.policy === 'strict' ? "CASE WHEN r.sensor_reading_time < o.share_with_research_as_of_date THEN 'before_consent' END" : 'NULL'}
+      WHEN o.claimants IS NULL THEN 'unknown_serial'
+      WHEN o.claimants > 1 THEN 'ambiguous_serial'
+      WHEN c.email IS NOT NULL THEN ${ctx.policy === 'strict' ? "CASE WHEN o.sensor_reading_time < c.share_with_research_as_of_date THEN 'before_consent' END" : 'NULL'}
       WHEN s.status = 'trusted' THEN 'not_curated'
       ELSE s.status
     END AS _reason
-  FROM readings r
-  LEFT JOIN serial_claims sc ON sc.serial_number = r.serial_number
-  LEFT JOIN customer_status s ON s.email = sc.email AND sc.claimants = 1
-  LEFT JOIN ${ctx.ref('customer_curated')} o ON o.email = sc.email AND sc.claimants = 1`,
+  FROM owned o
+  LEFT JOIN customer_status s ON s.email = o.owner
+  LEFT JOIN ${ctx.ref('customer_curated')} c ON c.email = o.owner`,
         ],
         [
-          'conflicts',
-          `SELECT serial_number, sensor_reading_time FROM attributed WHERE _reason IS NULL
-  GROUP BY serial_number, sensor_reading_time HAVING count(DISTINCT distance_from_object) > 1`,
+          // Among kept rows only: a key whose readings disagree on the distance.
+          'keyed',
+          `SELECT *,
+    min(CASE WHEN _reason IS NULL THEN distance_from_object END) OVER (PARTITION BY serial_number, sensor_reading_time) AS low,
+    max(CASE WHEN _reason IS NULL THEN distance_from_object END) OVER (PARTITION BY serial_number, sensor_reading_time) AS high
+  FROM attributed`,
         ],
       ],
-      `SELECT a.serial_number, a.sensor_reading_time, a.distance_from_object,
-  CASE WHEN a._reason IS NULL AND c.serial_number IS NOT NULL THEN 'conflicting_distance' ELSE a._reason END AS _reason
-FROM attributed a
-LEFT JOIN conflicts c ON c.serial_number = a.serial_number AND c.sensor_reading_time = a.sensor_reading_time`,
+      `SELECT serial_number, sensor_reading_time, distance_from_object,
+  CASE WHEN _reason IS NULL AND low <> high THEN 'conflicting_distance' ELSE _reason END AS _reason
+FROM keyed`,
     ),
 };

@@ -1,21 +1,46 @@
 /**
  * Landing input for a run: finds the files of each source, makes them visible to the engine,
- * parses every line against the source's contract in one set-wise pass, and refuses the run with
- * a one-line error naming the file and line of the first bad record.
+ * checks every line against the source's contract in one set-wise pass, and sets bad records
+ * aside as quarantine (with file, line number, rule and field) instead of failing the run.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine } from '../engines/engine.js';
+import type { Engine, LoadValue } from '../engines/engine.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
-import { landingContract } from '../quality/landing-contract.js';
+import { landingFields, ruleMessage, WARNING_RULES } from '../quality/landing-contract.js';
+import { firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
 import { StediError } from '../errors.js';
-import { findInvalidUtf8Line, findLineNumber } from './line-locator.js';
+import type { Counts } from './ledger.js';
+import { locateLines } from './line-locator.js';
+
+export interface QuarantineRecord {
+  source_file: string;
+  line_number: number;
+  raw_line: string;
+  rule: string;
+  field: string | null;
+  message: string;
+}
+
+export const QUARANTINE_COLUMNS = [
+  { name: 'source_file', type: 'VARCHAR' },
+  { name: 'line_number', type: 'BIGINT' },
+  { name: 'raw_line', type: 'VARCHAR' },
+  { name: 'rule', type: 'VARCHAR' },
+  { name: 'field', type: 'VARCHAR' },
+  { name: 'message', type: 'VARCHAR' },
+] as const;
 
 export interface LandingInput {
   readonly source: LandingSource;
   readonly files: readonly string[];
+  /** Valid records (what the jobs read). */
   readonly rows: number;
+  readonly quarantined: Counts;
+  readonly warnings: Counts;
+  /** Relation holding this source's quarantine records (QUARANTINE_COLUMNS). */
+  readonly quarantineRelation: string;
   readonly durationMs: number;
 }
 
@@ -51,27 +76,21 @@ async function assertReadable(file: string): Promise<void> {
   }
 }
 
-/** The SQL expression naming the first contract problem of a parsed line, or NULL when it has none. */
-function problemExpression(engine: Engine, source: LandingSource): string {
-  const q = engine.dialect;
-  const contract = landingContract(source);
-  const whens = contract.required.map(
-    (key) => `WHEN ${q.ident(key)} IS NULL THEN ${q.str(`required field "${key}" is missing, null or not a ${typeName(contract, key)}`)}`,
-  );
-  return `CASE WHEN NOT _valid_json THEN 'malformed JSON' ${whens.join(' ')} END`;
-}
-
-function typeName(contract: ReturnType<typeof landingContract>, key: string): string {
-  const type = contract.columns.find((c) => c.name === key)?.type;
-  return type === 'VARCHAR' ? 'string' : type === 'BIGINT' ? 'whole number' : 'number';
+export interface LandingOptions {
+  /** The run's start: the reference for `time_in_future` and odd birthdays. */
+  readonly nowMillis: number;
 }
 
 /**
- * Attach and parse one source into relation `<source>_landing` (typed columns of valid records).
- * Throws on the first bad record: until quarantine exists, a bad record stops the run before
- * any table is touched.
+ * Attach, check and split one source: valid records become relation `<source>_landing` (typed
+ * columns, as the contract names them); bad ones become `<source>_landing_quarantine`.
  */
-export async function prepareLanding(engine: Engine, layout: LakeLayout, source: LandingSource): Promise<LandingInput> {
+export async function prepareLanding(
+  engine: Engine,
+  layout: LakeLayout,
+  source: LandingSource,
+  options: LandingOptions,
+): Promise<LandingInput> {
   const started = Date.now();
   const files = await listLandingFiles(layout, source);
   if (files.length === 0) {
@@ -82,45 +101,93 @@ export async function prepareLanding(engine: Engine, layout: LakeLayout, source:
   for (const file of files) await assertReadable(file);
 
   const q = engine.dialect;
-  const contract = landingContract(source);
+  const fields = landingFields(source);
   const rawRelation = `${source}_landing_raw`;
-  const relation = LANDING_TABLE[source];
+  const checked = `${source}_landing_checked`;
   await engine.attachLanding(source, files, rawRelation);
-  const parsed = q.parseJsonLines(q.ident(rawRelation), '_raw', contract.columns);
-  const columns = contract.columns.map((c) => q.ident(c.name)).join(', ');
-  const checkedRelation = `${source}_landing_checked`;
-  let rows: number;
-  try {
-    rows = await engine.materialize(
-      checkedRelation,
-      `SELECT ${columns}, _problem, CASE WHEN _problem IS NOT NULL THEN _file END AS _file,
-  CASE WHEN _problem IS NOT NULL THEN _raw END AS _raw
-FROM (SELECT *, ${problemExpression(engine, source)} AS _problem FROM (${parsed}) parsed) checked`,
-    );
-  } catch (err) {
-    throw await explainScanFailure(files, err);
+  // Parsed lines are materialized first: the checks below refer to each field's value and JSON
+  // type several times, and an engine would otherwise re-evaluate the parsing expressions per use.
+  const parsedRelation = `${source}_landing_parsed`;
+  const parsedSql = q.parseJsonLines(
+    q.ident(rawRelation),
+    '_raw',
+    fields.map((f) => ({ name: f.name, json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string' })),
+  );
+  await engine.materialize(parsedRelation, parsedSql);
+  const parsed = `SELECT * FROM ${q.ident(parsedRelation)}`;
+  const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
+  const warningColumns = Object.entries(warnings).map(([rule, expr]) => `CASE WHEN _error IS NULL AND (${expr}) THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`);
+  await engine.materialize(
+    checked,
+    `SELECT
+  ${fields.map((f) => `CASE WHEN _error IS NULL THEN ${typedValue(q, f)} END AS ${q.ident(f.name)}`).join(',\n  ')},
+  _error,
+  CASE WHEN _error IS NOT NULL THEN _file END AS _file,
+  CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
+FROM (SELECT *, ${firstErrorExpression(q, source, options.nowMillis)} AS _error FROM (${parsed}) parsed) checked`,
+  );
+
+  const warningCounts: Counts = {};
+  const sums = Object.keys(warnings).map((rule) => `sum(${q.ident(`_w_${rule}`)}) AS ${q.ident(rule)}`);
+  if (sums.length) {
+    const [row] = await engine.query<Record<string, bigint | number | null>>(`SELECT ${sums.join(', ')} FROM ${q.ident(checked)}`);
+    for (const rule of WARNING_RULES) if (row?.[rule] != null) warningCounts[rule] = Number(row[rule]);
   }
 
-  const [bad] = await engine.query<{ _file: string; _raw: string; _problem: string }>(
-    `SELECT _file, _raw, _problem FROM ${q.ident(checkedRelation)} WHERE _problem IS NOT NULL ORDER BY _file LIMIT 1`,
+  await engine.dropRelation(parsedRelation);
+  const records = await quarantineRecords(engine, checked, rawRelation);
+  const quarantined: Counts = {};
+  for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
+  const quarantineRelation = `${source}_landing_quarantine`;
+  await engine.loadRows(
+    quarantineRelation,
+    QUARANTINE_COLUMNS,
+    records.map((r): LoadValue[] => [r.source_file, r.line_number, r.raw_line, r.rule, r.field, r.message]),
   );
-  if (bad) {
-    const line = await findLineNumber(bad._file, bad._raw);
-    throw new StediError('MALFORMED_RECORD', `${bad._file}${line ? ` line ${line}` : ''}: ${bad._problem}`, {
-      hint: 'fix or remove the record; landing files are never edited by the pipeline',
-    });
-  }
-  await engine.defineView(relation, `SELECT ${columns} FROM ${q.ident(checkedRelation)} WHERE _problem IS NULL`);
-  return { source, files, rows, durationMs: Date.now() - started };
+
+  const relation = LANDING_TABLE[source];
+  await engine.defineView(relation, `SELECT ${fields.map((f) => q.ident(f.name)).join(', ')} FROM ${q.ident(checked)} WHERE _error IS NULL`);
+  const [valid] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${q.ident(relation)}`);
+  return {
+    source,
+    files,
+    rows: Number(valid?.n ?? 0),
+    quarantined,
+    warnings: warningCounts,
+    quarantineRelation,
+    durationMs: Date.now() - started,
+  };
 }
 
-/** A scan that fails outright (bad encoding, an absurdly long line) is pinned to its file and line. */
-async function explainScanFailure(files: readonly string[], err: unknown): Promise<StediError> {
-  for (const file of files) {
-    const line = await findInvalidUtf8Line(file);
-    if (line !== undefined) {
-      return new StediError('MALFORMED_RECORD', `${file} line ${line}: not valid UTF-8 text`, { cause: err });
+/** Bad records with their line numbers: engine-unreadable lines, then contract failures located per file. */
+async function quarantineRecords(engine: Engine, checked: string, rawRelation: string): Promise<QuarantineRecord[]> {
+  const q = engine.dialect;
+  const records: QuarantineRecord[] = (await engine.unreadableLines(rawRelation)).map((u) => ({
+    source_file: u.file,
+    line_number: u.line,
+    raw_line: u.raw,
+    rule: 'invalid_json',
+    field: null,
+    message: `line could not be read as text (${u.reason})`,
+  }));
+  const bad = await engine.query<{ file: string; raw: string; error: string }>(
+    `SELECT _file AS file, _raw AS raw, _error AS error FROM ${q.ident(checked)} WHERE _error IS NOT NULL ORDER BY _file`,
+  );
+  const byFile = new Map<string, typeof bad>();
+  for (const row of bad) byFile.set(row.file, [...(byFile.get(row.file) ?? []), row]);
+  for (const [file, rows] of byFile) {
+    const lines = await locateLines(file, rows.map((r) => r.raw));
+    for (const row of rows) {
+      const [rule = 'invalid_json', field = ''] = row.error.split(':');
+      records.push({
+        source_file: file,
+        line_number: lines.get(row.raw)?.shift() ?? 0,
+        raw_line: row.raw,
+        rule,
+        field: field === '' ? null : field,
+        message: ruleMessage(rule, field === '' ? null : field),
+      });
     }
   }
-  return err instanceof StediError ? err : new StediError('ENGINE', String(err), { cause: err });
+  return records.sort((a, b) => a.source_file.localeCompare(b.source_file) || a.line_number - b.line_number);
 }

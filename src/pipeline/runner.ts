@@ -13,12 +13,12 @@ import path from 'node:path';
 import type { Engine } from '../engines/engine.js';
 import { openEngine, type EngineSettings } from '../engines/index.js';
 import { LakeLayout } from '../lake/layout.js';
-import { LANDING_SOURCES, TABLES, type TableName } from '../lake/tables.js';
+import { LANDING_SOURCES, LANDING_TABLE, TABLES, type TableName } from '../lake/tables.js';
 import { MODELS } from '../models/index.js';
 import { describeError, StediError } from '../errors.js';
 import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
-import { prepareLanding, type LandingInput } from './landing.js';
+import { prepareLanding, QUARANTINE_COLUMNS, type LandingInput } from './landing.js';
 import { acquireLock } from './lock.js';
 import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
@@ -29,7 +29,7 @@ export type ProgressEvent =
   | { kind: 'landing'; input: LandingInput }
   | { kind: 'job-start'; job: string; index: number; total: number }
   | { kind: 'job-done'; record: JobRecord; index: number; total: number }
-  | { kind: 'published'; tables: TableName[] };
+  | { kind: 'published'; files: string[] };
 
 export interface RunOptions {
   lake: string;
@@ -71,12 +71,19 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
   };
   let engine: Engine | undefined;
   try {
-    for (const model of models) await clearStaging(layout.stagingDir(model.output));
-    engine = await openEngine(options.engine ?? { engine: 'duckdb' });
+    for (const dir of stagingDirs(layout, models)) await clearStaging(dir);
+    engine = await openEngine(options.engine ?? { engine: 'duckdb' }, { lake: layout.root, runId });
     record.engine = await engine.describe();
-    const staged = await evaluate(engine, layout, models, { policy, key, runId, record, onProgress: options.onProgress });
-    for (const [table, file] of staged) await publishFile(file, layout.tableFile(table));
-    options.onProgress?.({ kind: 'published', tables: [...staged.keys()] });
+    const staged = await evaluate(engine, layout, models, {
+      policy,
+      key,
+      runId,
+      record,
+      startedMillis: started,
+      onProgress: options.onProgress,
+    });
+    for (const [file, final] of staged) await publishFile(file, final);
+    options.onProgress?.({ kind: 'published', files: [...staged.values()] });
     record.outcome = 'succeeded';
     return record;
   } catch (err) {
@@ -84,12 +91,18 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
     throw err;
   } finally {
     await engine?.close();
-    for (const model of models) await clearStaging(layout.stagingDir(model.output)).catch(() => undefined);
+    for (const dir of stagingDirs(layout, models)) await clearStaging(dir).catch(() => undefined);
     record.endedAt = new Date().toISOString();
     record.durationMs = Date.now() - started;
     await appendRun(layout.runLogFile, record);
     await release();
   }
+}
+
+/** Every `_staging/` folder a run of these models may write. */
+function stagingDirs(layout: LakeLayout, models: readonly Model[]): string[] {
+  const quarantines = Object.values(LANDING_TABLE).map((t) => path.join(layout.quarantineDir(t), '_staging'));
+  return [...models.map((m) => layout.stagingDir(m.output)), ...quarantines];
 }
 
 async function assertLakeExists(layout: LakeLayout): Promise<void> {
@@ -111,18 +124,27 @@ interface EvaluateContext {
   policy: Policy;
   key: Buffer | undefined;
   runId: string;
+  startedMillis: number;
   record: RunRecord;
   onProgress: RunOptions['onProgress'];
 }
 
-/** Steps 2 and 3: returns the staged Parquet file of each output. */
+/** Steps 2 and 3: returns staged Parquet file -> the file it replaces when published. */
 async function evaluate(
   engine: Engine,
   layout: LakeLayout,
   models: readonly Model[],
   run: EvaluateContext,
-): Promise<Map<TableName, string>> {
+): Promise<Map<string, string>> {
   const q = engine.dialect;
+  /** Staged Parquet file -> the file it replaces when published. */
+  const staged = new Map<string, string>();
+  const stage = async (relation: string, columns: string[], folder: string, final: string): Promise<void> => {
+    const file = path.join(folder, '_staging', `${run.runId}.parquet`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await engine.writeParquet(relation, columns, file);
+    staged.set(file, final);
+  };
   const rowCounts = new Map<TableName, number>();
   const quarantined = new Map<TableName, LandingCounts>();
   const produced = new Set(models.map((m) => m.output));
@@ -130,9 +152,11 @@ async function evaluate(
 
   for (const source of LANDING_SOURCES) {
     if (!needed.has(TABLES[`${source}_landing`].name)) continue;
-    const input = await prepareLanding(engine, layout, source);
-    rowCounts.set(`${source}_landing`, input.rows);
-    quarantined.set(`${source}_landing`, { quarantined: {}, warnings: {} });
+    const input = await prepareLanding(engine, layout, source, { nowMillis: run.startedMillis });
+    const table = LANDING_TABLE[source];
+    rowCounts.set(table, input.rows);
+    quarantined.set(table, { quarantined: input.quarantined, warnings: input.warnings });
+    await stage(input.quarantineRelation, QUARANTINE_COLUMNS.map((c) => c.name), layout.quarantineDir(table), layout.quarantineFile(table));
     run.record.landing.push({ source, files: input.files.length, rows: input.rows });
     run.onProgress?.({ kind: 'landing', input });
   }
@@ -150,16 +174,17 @@ async function evaluate(
       return run.key;
     },
   };
-  const staged = new Map<TableName, string>();
   for (const [index, model] of models.entries()) {
     run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
     const jobStarted = Date.now();
-    const ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput));
+    let ledger: Ledger;
+    try {
+      ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput));
+      await stage(model.output, TABLES[model.output].columns.map((c) => c.name), layout.tableDir(model.output), layout.tableFile(model.output));
+    } catch (err) {
+      throw jobFailed(model.name, err);
+    }
     rowCounts.set(model.output, ledger.rowsOut);
-    const file = path.join(layout.stagingDir(model.output), `${run.runId}.parquet`);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await engine.writeParquet(model.output, TABLES[model.output].columns.map((c) => c.name), file);
-    staged.set(model.output, file);
     const jobRecord: JobRecord = {
       job: model.name,
       output: model.output,
@@ -241,6 +266,12 @@ async function evaluateModel(
   };
   assertBalanced(model.name, ledger);
   return ledger;
+}
+
+/** An engine failure inside a job, naming the job (code and hint kept); the job's own errors already do. */
+function jobFailed(job: string, err: unknown): unknown {
+  if (!(err instanceof StediError) || err.code !== 'ENGINE') return err;
+  return new StediError(err.code, `job ${job}: ${err.message}`, { ...(err.hint ? { hint: err.hint } : {}), cause: err });
 }
 
 async function attachPublished(engine: Engine, layout: LakeLayout, table: TableName): Promise<void> {

@@ -33,7 +33,11 @@ export type Row = Record<string, string | number | boolean | null>;
 
 /** Every row of a published table, as JSON-friendly values (BIGINT as number), sorted for comparison. */
 export async function readTable(lake: string, table: TableName): Promise<Row[]> {
-  const file = new LakeLayout(lake).tableFile(table);
+  return readParquet(new LakeLayout(lake).tableFile(table));
+}
+
+/** Every row of a Parquet file, as JSON-friendly values (BIGINT as number), sorted for comparison. */
+export async function readParquet(file: string): Promise<Row[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {

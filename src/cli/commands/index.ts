@@ -5,6 +5,7 @@ import { registerGenerate } from './generate.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerRuns } from './runs.js';
+import { registerQuarantine } from './quarantine.js';
 import { registerServeCommand } from './serve.js';
 import { registerKeysCommand } from './keys.js';
 
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerRun(program);
   registerStatus(program);
   registerRuns(program);
+  registerQuarantine(program);
   registerServeCommand(program);
   registerKeysCommand(program);
 }

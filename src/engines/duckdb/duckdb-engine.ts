@@ -4,7 +4,7 @@
  * output is written once as a Parquet file.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Engine } from '../engine.js';
+import type { Engine, LoadValue, UnreadableLine } from '../engine.js';
 import type { LandingSource, TableName } from '../../lake/tables.js';
 import { duckdbDialect as d } from './duckdb-dialect.js';
 import { StediError } from '../../errors.js';
@@ -20,6 +20,9 @@ export interface DuckDbEngineOptions {
 
 export class DuckDbEngine implements Engine {
   readonly dialect = d;
+
+  /** Landing relation -> its rejects table (see attachLanding). */
+  private readonly rejectTables = new Map<string, string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -50,14 +53,52 @@ export class DuckDbEngine implements Engine {
 
   async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
     const list = `[${files.map((f) => d.str(f)).join(', ')}]`;
-    // One VARCHAR column per line: \x01 never occurs in valid JSON text, quoting is off, and
-    // blank lines (NULL or whitespace) are not records.
+    // One VARCHAR column per line: \x01 never occurs in valid JSON text, quoting is off, lines
+    // end at \n only, and blank lines are not records. Lines that cannot be read as text (bad
+    // UTF-8, over-long) are not dropped: store_rejects keeps them, with their line numbers, for
+    // unreadableLines(), filled by the scan that reads the view (the landing step reads it once).
+    const rejects = `${relation}__rejects`;
+    this.rejectTables.set(relation, rejects);
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
-SELECT filename AS _file, line AS _raw
+SELECT filename AS _file, rtrim(line, chr(13)) AS _raw
 FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
-  header = false, filename = true, auto_detect = false, strict_mode = false,
-  max_line_size = ${MAX_LINE_BYTES})
-WHERE line IS NOT NULL AND trim(line) <> ''`);
+  header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
+  max_line_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
+  rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})
+WHERE line IS NOT NULL AND trim(line, ' ' || chr(9) || chr(13)) <> ''`);
+  }
+
+  async unreadableLines(relation: string): Promise<UnreadableLine[]> {
+    const rejects = this.rejectTables.get(relation);
+    if (!rejects) return [];
+    const rows = await this.query<{ file: string; line: bigint; raw: string | null; reason: string }>(
+      `SELECT s.file_path AS file, e.line, e.csv_line AS raw, e.error_type AS reason
+       FROM ${d.ident(rejects)} e JOIN ${d.ident(`${rejects}_scan`)} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id
+       ORDER BY file, e.line`,
+    );
+    return rows.map((r) => ({ file: r.file, line: Number(r.line), raw: r.raw ?? '', reason: r.reason.toLowerCase() }));
+  }
+
+  async loadRows(
+    relation: string,
+    columns: readonly { name: string; type: 'VARCHAR' | 'BIGINT' }[],
+    rows: readonly LoadValue[][],
+  ): Promise<void> {
+    await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} (${columns.map((c) => `${d.ident(c.name)} ${c.type}`).join(', ')})`);
+    const appender = await this.conn.createAppender(relation, 'main', 'temp');
+    try {
+      for (const row of rows) {
+        row.forEach((value, i) => {
+          if (value === null) appender.appendNull();
+          else if (columns[i]?.type === 'BIGINT') appender.appendBigInt(BigInt(value));
+          else appender.appendVarchar(String(value));
+        });
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
   }
 
   async attachPublished(_table: TableName, parquetFile: string, relation: string): Promise<void> {
