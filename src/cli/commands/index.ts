@@ -8,6 +8,7 @@ import { registerRuns } from './runs.js';
 import { registerQuarantine } from './quarantine.js';
 import { registerServeCommand } from './serve.js';
 import { registerKeysCommand } from './keys.js';
+import { registerCatalog } from './catalog.js';
 
 export function registerCommands(program: Command): void {
   registerDemo(program);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerQuarantine(program);
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerCatalog(program);
 }
