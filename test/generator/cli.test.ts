@@ -40,6 +40,19 @@ describe('stedi generate', () => {
     });
   });
 
+  it('injects bad records with --bad-rate, and rejects rates outside [0, 1)', async () => {
+    await withTempDir(async (dir) => {
+      await stedi('generate', '--out', dir, '--customers', '30', '--bad-rate', '0.05', '--quiet');
+      const expected = JSON.parse(await readFile(new LakeLayout(dir).expectationsFile, 'utf8')) as ExpectedFile;
+      expect(expected.badRate).toBe(0.05);
+      expect(Object.keys(expected.quarantine.accelerometer_landing).length).toBeGreaterThan(5);
+      expect(stdout.join('')).toContain('bad records to be quarantined');
+      for (const rate of ['1', '-0.1', 'abc', '2e-2', '5%']) {
+        await expect(stedi('generate', '--out', dir, '--customers', '5', '--force', '--bad-rate', rate)).rejects.toMatchObject({ code: 'USAGE' });
+      }
+    });
+  });
+
   it('rejects sizes and seeds that are not integers', async () => {
     await withTempDir(async (dir) => {
       await expect(stedi('generate', '--out', dir, '--customers', '12abc')).rejects.toMatchObject({ code: 'USAGE' });
