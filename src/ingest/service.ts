@@ -49,6 +49,9 @@ export const DEFAULT_SERVICE_OPTIONS: Omit<IngestServiceOptions, 'lake' | 'keysF
   keysReloadMs: 1000,
 };
 
+/** How long shutdown waits for requests in flight before closing their connections. */
+export const SHUTDOWN_GRACE_MS = 30_000;
+
 export interface IngestService {
   readonly app: FastifyInstance;
   readonly writer: LandingWriter;
@@ -135,7 +138,12 @@ export async function openIngestService(options: IngestServiceOptions): Promise<
     (closed ??= (async () => {
       closing = true;
       clearInterval(keysTimer);
+      // In-flight batches get a grace period; a client still trickling a body after it is cut off
+      // (its batch was never acknowledged, so nothing promised is lost).
+      const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      deadline.unref();
       await app.close();
+      clearTimeout(deadline);
       await writer.close();
       await journal.close();
       await releaseLock();
