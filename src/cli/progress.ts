@@ -21,6 +21,12 @@ export function printProgress(event: ProgressEvent): void {
       );
       break;
     }
+    case 'checked': {
+      const failed = event.results.filter((r) => r.outcome === 'failed').length;
+      const notRun = event.results.filter((r) => r.outcome === 'not_run').length;
+      out(`checked  ${event.results.length - failed - notRun} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}`);
+      break;
+    }
     case 'published':
       out(`published ${event.files.length} file(s)`);
       break;

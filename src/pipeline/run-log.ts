@@ -4,6 +4,7 @@
  * from a crash mid-append is skipped when reading.
  */
 import fs from 'node:fs/promises';
+import type { CheckResult } from '../quality/run-checks.js';
 import type { Ledger } from './ledger.js';
 import type { Policy } from './model.js';
 
@@ -37,6 +38,8 @@ export interface RunRecord {
   error?: string;
   landing: LandingRecord[];
   jobs: JobRecord[];
+  /** The audit before publishing (absent when the run failed before it). */
+  checks?: CheckResult[];
 }
 
 export async function appendRun(logFile: string, record: RunRecord): Promise<void> {

@@ -20,6 +20,7 @@ import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
 import { prepareLanding, QUARANTINE_COLUMNS, type LandingInput } from './landing.js';
 import { acquireLock } from './lock.js';
+import { applicableChecks, describeFailures, runChecks, type CheckResult } from '../quality/run-checks.js';
 import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
 import { clearStaging, publishFile } from './publish.js';
@@ -29,6 +30,7 @@ export type ProgressEvent =
   | { kind: 'landing'; input: LandingInput }
   | { kind: 'job-start'; job: string; index: number; total: number }
   | { kind: 'job-done'; record: JobRecord; index: number; total: number }
+  | { kind: 'checked'; results: CheckResult[] }
   | { kind: 'published'; files: string[] };
 
 export interface RunOptions {
@@ -197,6 +199,16 @@ async function evaluate(
     };
     run.record.jobs.push(jobRecord);
     run.onProgress?.({ kind: 'job-done', record: jobRecord, index, total: models.length });
+  }
+  // Audit before publish: a run whose checks fail publishes nothing.
+  const available = new Set<TableName>([...rowCounts.keys(), ...needed]);
+  const checks = await runChecks(engine, ctx, applicableChecks(available, run.policy), run.key !== undefined);
+  run.record.checks = checks;
+  run.onProgress?.({ kind: 'checked', results: checks });
+  if (checks.some((c) => c.outcome === 'failed')) {
+    throw new StediError('CHECK_FAILED', `checks failed, nothing published: ${describeFailures(checks)}`, {
+      hint: "'stedi runs --json' shows every check of this run",
+    });
   }
   return staged;
 }

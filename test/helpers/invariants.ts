@@ -10,11 +10,15 @@ import { LakeLayout } from '../../src/lake/layout.js';
 import { TABLES, type LandingSource } from '../../src/lake/tables.js';
 import { listLandingFiles } from '../../src/pipeline/landing.js';
 import { readTable } from './lake-files.js';
+import { checkLine, splitLines } from '../generator/spec-checker.js';
 
+/** The valid records of a landing source, by the test suite's own reading of docs/data-quality.md. */
 async function readLanding<T>(lake: string, source: LandingSource): Promise<T[]> {
   const records: T[] = [];
   for (const file of await listLandingFiles(new LakeLayout(lake), source)) {
-    for (const line of (await fs.readFile(file, 'utf8')).split('\n')) if (line.trim()) records.push(JSON.parse(line) as T);
+    for (const line of splitLines(await fs.readFile(file))) {
+      if (checkLine(source, line).kind === 'valid') records.push(JSON.parse(line.toString('utf8')) as T);
+    }
   }
   return records;
 }

@@ -50,8 +50,12 @@ export const duckdbDialect: Dialect = {
     // Keys of the object: counting '":' is exact for compactly written records whose strings hold
     // no '":'; when that count is not the expected one, json_keys counts exactly.
     const quickKeys = `(length(${raw}) - length(replace(${raw}, '":', ''))) // 2`;
+    // DuckDB's JSON reader also accepts what JSON does not: trailing commas, NaN, Infinity. Lines
+    // that might use them (a cheap substring test) are checked exactly, with strings blanked out.
+    const suspect = [',}', ',]', ', }', ', ]', 'NaN', 'Infinity'].map((t) => `strpos(${raw}, ${str(t)}) > 0`).join(' OR ');
+    const lenient = `(${suspect}) AND regexp_matches(regexp_replace(${raw}, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[}\\]]|[:\\[,]\\s*-?(NaN|Infinity)')`;
     return `SELECT * EXCLUDE (_rec),
-  CASE WHEN _rec IS NOT NULL THEN true ELSE json_valid(${raw}) END AS _json_ok,
+  CASE WHEN _rec IS NOT NULL THEN NOT (${lenient}) WHEN json_valid(${raw}) THEN NOT (${lenient}) ELSE false END AS _json_ok,
   _rec IS NOT NULL AND ltrim(${raw}) LIKE '{%' AS _is_object,
   CASE
     WHEN _rec IS NULL OR NOT ltrim(${raw}) LIKE '{%' THEN NULL

@@ -1,0 +1,134 @@
+/**
+ * Expectations on the trusted and curated tables, declared once and run by the engine: after every
+ * run's jobs and before anything is published (write, audit, publish), and on demand by
+ * `stedi check`. Each check is a SELECT of offending rows; an empty result is a pass.
+ */
+import type { ModelContext } from '../pipeline/model.js';
+import { TABLES, type TableName } from '../lake/tables.js';
+import { customerStatusSteps, withSteps } from '../models/customer-states.js';
+
+export interface Check {
+  readonly name: string;
+  readonly table: TableName;
+  readonly description: string;
+  /** Tables (besides `table`) the check reads. */
+  readonly reads: readonly TableName[];
+  /** Only meaningful under this policy (lenient keeps readings from before consent by design). */
+  readonly policy?: 'strict';
+  readonly needsPseudonymKey?: boolean;
+  sql(ctx: ModelContext): string;
+}
+
+const unique = (table: TableName, columns: string[]): Check => ({
+  name: 'unique_key',
+  table,
+  description: `(${columns.join(', ')}) identifies at most one row`,
+  reads: [],
+  sql: (ctx) =>
+    `SELECT ${columns.join(', ')}, count(*) AS copies FROM ${ctx.ref(table)} GROUP BY ${columns.join(', ')} HAVING count(*) > 1`,
+});
+
+const notNull = (table: TableName, columns: string[]): Check => ({
+  name: 'required_columns',
+  table,
+  description: `${columns.join(', ')} are never null`,
+  reads: [],
+  sql: (ctx) => `SELECT * FROM ${ctx.ref(table)} WHERE ${columns.map((c) => `${c} IS NULL`).join(' OR ')}`,
+});
+
+const references = (table: TableName, column: string, target: TableName, targetColumn: string): Check => ({
+  name: 'reference',
+  table,
+  description: `every ${column} is a ${targetColumn} of ${target}`,
+  reads: [target],
+  sql: (ctx) =>
+    `SELECT t.* FROM ${ctx.ref(table)} t LEFT JOIN (SELECT DISTINCT ${targetColumn} AS k FROM ${ctx.ref(target)}) r ON r.k = t.${column} WHERE r.k IS NULL`,
+});
+
+const required = (table: TableName, except: string[] = []): string[] =>
+  TABLES[table].columns.map((c) => c.name).filter((c) => !except.includes(c));
+
+const IDENTIFIERS = ['customer_name', 'email', 'phone', 'birth_day', 'serial_number'];
+
+export const CHECKS: readonly Check[] = [
+  unique('customer_trusted', ['email']),
+  unique('customer_curated', ['email']),
+  unique('accelerometer_trusted', ['email', 'reading_time', 'x', 'y', 'z']),
+  unique('step_trainer_trusted', ['serial_number', 'sensor_reading_time']),
+  unique('machine_learning_curated', ['subject_id', 'sensor_reading_time', 'x', 'y', 'z']),
+  notNull('customer_trusted', required('customer_trusted', ['share_with_public_as_of_date', 'share_with_friends_as_of_date'])),
+  notNull('customer_curated', required('customer_curated', ['share_with_public_as_of_date', 'share_with_friends_as_of_date'])),
+  notNull('accelerometer_trusted', required('accelerometer_trusted')),
+  notNull('step_trainer_trusted', required('step_trainer_trusted')),
+  notNull('machine_learning_curated', required('machine_learning_curated')),
+  references('accelerometer_trusted', 'email', 'customer_trusted', 'email'),
+  references('customer_curated', 'email', 'customer_trusted', 'email'),
+  references('step_trainer_trusted', 'serial_number', 'customer_curated', 'serial_number'),
+  {
+    name: 'consenting_current_customer',
+    table: 'customer_trusted',
+    description: "every customer is a current state of landing with research consent (none withdrawn, none erased)",
+    reads: ['customer_landing'],
+    sql: (ctx) =>
+      withSteps(
+        customerStatusSteps(ctx),
+        `SELECT t.* FROM ${ctx.ref('customer_trusted')} t
+LEFT JOIN customer_status s ON s.email = t.email AND s.status = 'trusted'
+  AND s.consent_date = t.share_with_research_as_of_date
+WHERE s.email IS NULL`,
+      ),
+  },
+  {
+    name: 'no_reading_before_consent',
+    table: 'accelerometer_trusted',
+    description: "no reading predates its customer's consent date",
+    reads: ['customer_trusted'],
+    policy: 'strict',
+    sql: (ctx) => `SELECT a.* FROM ${ctx.ref('accelerometer_trusted')} a JOIN ${ctx.ref('customer_trusted')} c ON c.email = a.email
+WHERE a.reading_time < c.share_with_research_as_of_date`,
+  },
+  {
+    name: 'no_reading_before_consent',
+    table: 'step_trainer_trusted',
+    description: "no reading predates its device owner's consent date",
+    reads: ['customer_curated'],
+    policy: 'strict',
+    sql: (ctx) => `SELECT s.* FROM ${ctx.ref('step_trainer_trusted')} s JOIN ${ctx.ref('customer_curated')} c ON c.serial_number = s.serial_number
+WHERE s.sensor_reading_time < c.share_with_research_as_of_date`,
+  },
+  {
+    name: 'no_identifier_column',
+    table: 'machine_learning_curated',
+    description: `no direct identifier column (${IDENTIFIERS.join(', ')})`,
+    reads: [],
+    sql: (ctx) => {
+      const leaked = TABLES.machine_learning_curated.columns.filter((c) => IDENTIFIERS.includes(c.name));
+      return leaked.length === 0
+        ? `SELECT 1 AS leaked FROM ${ctx.ref('machine_learning_curated')} WHERE 1 = 0`
+        : `SELECT ${leaked.map((c) => c.name).join(', ')} FROM ${ctx.ref('machine_learning_curated')}`;
+    },
+  },
+  {
+    name: 'same_customer_pairing',
+    table: 'machine_learning_curated',
+    description: "each row pairs the subject's own step-trainer reading with the subject's own accelerometer reading at that millisecond",
+    reads: ['customer_curated', 'step_trainer_trusted', 'accelerometer_trusted'],
+    needsPseudonymKey: true,
+    sql: (ctx) =>
+      withSteps(
+        [
+          [
+            'subjects',
+            `SELECT email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id FROM ${ctx.ref('customer_curated')}`,
+          ],
+        ],
+        `SELECT m.* FROM ${ctx.ref('machine_learning_curated')} m
+LEFT JOIN subjects p ON p.subject_id = m.subject_id
+LEFT JOIN ${ctx.ref('step_trainer_trusted')} s
+  ON s.serial_number = p.serial_number AND s.sensor_reading_time = m.sensor_reading_time AND s.distance_from_object = m.distance_from_object
+LEFT JOIN (SELECT DISTINCT email, reading_time, x, y, z FROM ${ctx.ref('accelerometer_trusted')}) a
+  ON a.email = p.email AND a.reading_time = m.sensor_reading_time AND a.x = m.x AND a.y = m.y AND a.z = m.z
+WHERE p.email IS NULL OR s.serial_number IS NULL OR a.email IS NULL`,
+      ),
+  },
+];
