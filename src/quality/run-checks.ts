@@ -42,7 +42,7 @@ export async function runChecks(engine: Engine, ctx: ModelContext, checks: reado
 
 function maskRow(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, PERSONAL_FIELDS.has(k) && v !== null ? maskValue(String(v)) : typeof v === 'bigint' ? Number(v) : v]),
+    Object.entries(row).map(([k, v]) => [k, PERSONAL_FIELDS.has(k) && typeof v === 'string' ? maskValue(v) : typeof v === 'bigint' ? Number(v) : v]),
   );
 }
 
