@@ -36,10 +36,10 @@ const UUID_LIKE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/
  * personal (emails, serial numbers, long digit runs such as phones) is masked by pattern.
  */
 export function maskRawLine(raw: string): string {
-  const byKey = raw.replace(PERSONAL_VALUE, (_m, key: string, value: string) =>
-    PERSONAL_FIELDS.has(key) ? `"${key}":"${maskValue(value)}"` : _m,
+  const byKey = raw.replace(PERSONAL_VALUE, (whole, key: string, separator: string, value: string) =>
+    PERSONAL_FIELDS.has(key) ? `"${key}"${separator}"${maskValue(value)}"` : whole,
   );
   return byKey.replace(EMAIL_LIKE, (m) => (m.includes('***') ? m : maskValue(m))).replace(UUID_LIKE, (m) => maskValue(m)).replace(LONG_DIGITS, (m) => maskValue(m));
 }
 
-const PERSONAL_VALUE = /"([A-Za-z_]+)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const PERSONAL_VALUE = /"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;

@@ -6,6 +6,7 @@ import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerRuns } from './runs.js';
 import { registerQuarantine } from './quarantine.js';
+import { registerCheck } from './check.js';
 import { registerServeCommand } from './serve.js';
 import { registerKeysCommand } from './keys.js';
 import { registerCatalog } from './catalog.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerRuns(program);
   registerQuarantine(program);
+  registerCheck(program);
   registerServeCommand(program);
   registerKeysCommand(program);
   registerCatalog(program);
