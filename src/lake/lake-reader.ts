@@ -39,7 +39,11 @@ export async function readTableStatus(lake: string): Promise<TableStatus[]> {
             ? 0
             : await count(`SELECT count(*) FROM read_csv([${files.map(sqlString).join(', ')}], columns = {'l': 'VARCHAR'},
                 delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false,
-                max_line_size = 67108864) WHERE l IS NOT NULL AND trim(l) <> ''`);
+                max_line_size = 67108864, new_line = '\\n', ignore_errors = true, store_rejects = true,
+                rejects_table = 'rejects_${spec.name}', rejects_scan = 'scans_${spec.name}')
+                WHERE l IS NOT NULL AND trim(l, ' ' || chr(9) || chr(13)) <> ''`) +
+              // Lines that cannot be read as text (quarantined by runs) are records too.
+              (await count(`SELECT count(*) FROM rejects_${spec.name}`));
         result.push({ table: spec.name, zone: spec.zone, folder: spec.folder, files: files.length, rows });
         continue;
       }

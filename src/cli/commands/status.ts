@@ -1,9 +1,29 @@
 import type { Command } from 'commander';
 import { LakeLayout } from '../../lake/layout.js';
-import { readRuns } from '../../pipeline/run-log.js';
+import { readRuns, type JobRecord } from '../../pipeline/run-log.js';
+import type { Counts } from '../../pipeline/ledger.js';
 import { StediError } from '../../errors.js';
 import { formatCount, formatDuration, renderTable } from '../format.js';
 import fs from 'node:fs/promises';
+
+/** One block per job: rows in and out, then each reason with its count. */
+export function renderLedger(jobs: readonly JobRecord[]): string {
+  const lines: string[] = [];
+  for (const j of jobs) {
+    lines.push(`  ${j.job}: ${formatCount(j.rowsIn)} in -> ${formatCount(j.rowsOut)} out`);
+    const parts: [string, Counts][] = [
+      ['removed', j.ledger.removed],
+      ['quarantined', j.ledger.quarantined],
+      ['added', j.ledger.added],
+      ['warnings (kept)', j.ledger.warnings],
+    ];
+    for (const [label, counts] of parts) {
+      const entries = Object.entries(counts);
+      if (entries.length) lines.push(`    ${label}: ${entries.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}`);
+    }
+  }
+  return lines.join('\n');
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -31,5 +51,6 @@ export function registerStatus(program: Command): void {
           ? `last run ${lastRun.runId}: ${lastRun.outcome} in ${formatDuration(lastRun.durationMs)} (${lastRun.engine}, ${lastRun.policy})${lastRun.error ? `: ${lastRun.error}` : ''}\n`
           : 'no run yet\n',
       );
+      if (lastRun && lastRun.jobs.length > 0) process.stdout.write(`\nledger of the last run (rows in = out + removed + quarantined - added)\n${renderLedger(lastRun.jobs)}\n`);
     });
 }
