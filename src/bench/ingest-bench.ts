@@ -35,9 +35,11 @@ export interface IngestBenchResult extends IngestBenchCase {
   readonly loadAverage: number;
 }
 
+/** Batches of 1,000 twice: 4 clients (latency target) and 8 (saturation: more throughput, more queueing). */
 export const DEFAULT_CASES: readonly IngestBenchCase[] = [
   { batchSize: 1, concurrency: 64 },
-  { batchSize: 100, concurrency: 32 },
+  { batchSize: 100, concurrency: 16 },
+  { batchSize: 1000, concurrency: 4 },
   { batchSize: 1000, concurrency: 8 },
 ];
 
