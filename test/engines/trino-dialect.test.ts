@@ -41,6 +41,8 @@ describe('trino dialect', () => {
       expect(sql).toContain(`AS ${col}`);
     }
     // The JSON type decides before any CAST (Trino's CAST(json AS double) would read "1.5" as 1.5).
-    expect(sql).toMatch(/CASE WHEN regexp_like\(json_format\(element_at\(_m, 'x'\)\), '\^-\?\[0-9\]'\) THEN try\(CAST/);
+    expect(sql).toContain(`CASE WHEN (regexp_like(json_format(element_at(_m, 'x')), '^-?[0-9]') OR`);
+    // 1e999 parses to Infinity, rendered "Infinity": a number unless the line holds that quoted text.
+    expect(sql).toContain(`strpos(r."_raw", json_format(element_at(_m, 'x'))) = 0`);
   });
 });

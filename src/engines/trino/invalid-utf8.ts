@@ -1,6 +1,6 @@
 /**
- * Every line of a file that is not valid UTF-8, with its 1-based number and its text (invalid
- * bytes shown as U+FFFD). Trino reads such bytes without complaint and has no line numbers, so the
+ * Every line of a file that is not valid UTF-8, with its 1-based number and its text (what is
+ * not text shown as '?'). Trino reads such bytes without complaint and has no line numbers, so the
  * engine asks it only which files hold such lines and numbers them here.
  */
 import fs from 'node:fs';
@@ -8,7 +8,6 @@ import type { UnreadableLine } from '../engine.js';
 
 export async function invalidUtf8Lines(file: string): Promise<UnreadableLine[]> {
   const strict = new TextDecoder('utf-8', { fatal: true });
-  const lenient = new TextDecoder('utf-8');
   const found: UnreadableLine[] = [];
   let line = 1;
   let carry = Buffer.alloc(0);
@@ -16,7 +15,7 @@ export async function invalidUtf8Lines(file: string): Promise<UnreadableLine[]> 
     try {
       strict.decode(bytes);
     } catch {
-      found.push({ file, line, raw: lenient.decode(bytes).replace(/\r+$/, ''), reason: 'invalid unicode' });
+      found.push({ file, line, raw: asDuckDbShowsIt(bytes).replace(/\r+$/, ''), reason: 'invalid encoding' });
     }
   };
   for await (const chunk of fs.createReadStream(file)) {
@@ -31,4 +30,26 @@ export async function invalidUtf8Lines(file: string): Promise<UnreadableLine[]> 
   }
   if (carry.length) check(carry);
   return found;
+}
+
+/**
+ * The line as DuckDB's CSV reader reports a rejected line, so both engines quarantine the same
+ * text: a sequence that is not UTF-8 becomes one '?' per byte its lead byte announces.
+ */
+export function asDuckDbShowsIt(bytes: Uint8Array): string {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    const size = lead >= 0xf8 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    const end = Math.min(i + size, bytes.length);
+    try {
+      out += strict.decode(bytes.subarray(i, end));
+    } catch {
+      out += '?'.repeat(end - i);
+    }
+    i = end;
+  }
+  return out;
 }

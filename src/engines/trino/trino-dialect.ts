@@ -13,21 +13,26 @@ const SPACE = `' ' || chr(9) || chr(10) || chr(13)`;
  * JSON value (NULL unless the line is an object), so each line is parsed once and a key is looked
  * up exactly as spelled (map keys are case-sensitive, like DuckDB's json_transform). A key whose
  * value is JSON null is present with the JSON value `null`; an absent key gives SQL NULL.
+ *
+ * One quirk: json_parse reads a number beyond the double range (1e999) as Infinity and renders it
+ * as the string "Infinity". It is still a number (DuckDB's reader says so too, and the contract's
+ * not_finite rule must see it): such a value counts as a number unless the line itself holds the
+ * quoted text, i.e. unless someone really sent the string.
  */
-function fieldColumns(f: JsonField): string {
+function fieldColumns(f: JsonField, raw: string): string {
   const v = `element_at(_m, ${str(f.name)})`;
   const text = `json_format(${v})`;
+  const overflow = `(${text} IN ('"Infinity"', '"-Infinity"') AND strpos(r.${raw}, ${text}) = 0)`;
+  const isNumber = `(regexp_like(${text}, '^-?[0-9]') OR ${overflow})`;
+  const isString = `(${text} LIKE '"%' AND NOT ${overflow})`;
   // Trino's CAST(json AS ...) is lenient (it turns "17" into 17), so the JSON type decides first.
-  const value =
-    f.json === 'string'
-      ? `CASE WHEN ${text} LIKE '"%' THEN CAST(${v} AS varchar) END`
-      : `CASE WHEN regexp_like(${text}, '^-?[0-9]') THEN try(CAST(${v} AS double)) END`;
+  const value = f.json === 'string' ? `CASE WHEN ${isString} THEN CAST(${v} AS varchar) END` : `CASE WHEN ${isNumber} THEN try(CAST(${v} AS double)) END`;
   const type = `CASE
       WHEN _j IS NULL THEN NULL
       WHEN ${v} IS NULL THEN 'absent'
       WHEN ${text} = 'null' THEN 'null'
-      WHEN ${text} LIKE '"%' THEN 'string'
-      WHEN regexp_like(${text}, '^-?[0-9]') THEN 'number'
+      WHEN ${isNumber} THEN 'number'
+      WHEN ${isString} THEN 'string'
       ELSE 'other' END`;
   return `${value} AS ${ident(f.name)}, ${type} AS ${ident(`${f.name}__type`)}`;
 }
@@ -54,7 +59,7 @@ export const trinoDialect: Dialect = {
   _j IS NOT NULL AS _json_ok,
   _m IS NOT NULL AS _is_object,
   cardinality(_m) AS _key_count,
-  ${fields.map(fieldColumns).join(',\n  ')}
+  ${fields.map((f) => fieldColumns(f, ident(rawColumn))).join(',\n  ')}
 FROM ${relation} r
 CROSS JOIN LATERAL (SELECT try(json_parse(r.${ident(rawColumn)})) AS _j) parsed
 CROSS JOIN LATERAL (SELECT try(CAST(_j AS map(varchar, json))) AS _m) object`;
