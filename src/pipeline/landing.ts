@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine, LoadValue } from '../engines/engine.js';
+import type { JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
 import { landingFields, ruleMessage, WARNING_RULES } from '../quality/landing-contract.js';
@@ -105,16 +106,17 @@ export async function prepareLanding(
   const rawRelation = `${source}_landing_raw`;
   const checked = `${source}_landing_checked`;
   await engine.attachLanding(source, files, rawRelation);
-  // Parsed lines are materialized first: the checks below refer to each field's value and JSON
-  // type several times, and an engine would otherwise re-evaluate the parsing expressions per use.
-  const parsedRelation = `${source}_landing_parsed`;
-  const parsedSql = q.parseJsonLines(
-    q.ident(rawRelation),
-    '_raw',
-    fields.map((f) => ({ name: f.name, json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string' })),
-  );
-  await engine.materialize(parsedRelation, parsedSql);
-  const parsed = `SELECT * FROM ${q.ident(parsedRelation)}`;
+  const jsonFields = fields.map((f): JsonField => ({
+    name: f.name,
+    json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string',
+  }));
+  let parseInput = q.ident(rawRelation);
+  if (q.preparseJsonLines) {
+    const preparsed = `${source}_landing_preparsed`;
+    await engine.materialize(preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
+    parseInput = q.ident(preparsed);
+  }
+  const parsed = q.parseJsonLines(parseInput, '_raw', jsonFields);
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
   const warningColumns = Object.entries(warnings).map(([rule, expr]) => `CASE WHEN _error IS NULL AND (${expr}) THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`);
   await engine.materialize(
@@ -134,7 +136,7 @@ FROM (SELECT *, ${firstErrorExpression(q, source, options.nowMillis)} AS _error 
     for (const rule of WARNING_RULES) if (row?.[rule] != null) warningCounts[rule] = Number(row[rule]);
   }
 
-  await engine.dropRelation(parsedRelation);
+  await engine.dropRelation(`${source}_landing_preparsed`);
   const records = await quarantineRecords(engine, checked, rawRelation);
   const quarantined: Counts = {};
   for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
