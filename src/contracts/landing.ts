@@ -100,7 +100,10 @@ function contractFor(source: LandingSource): FieldContract[] {
 }
 
 // Deliberately loose: one @, something before it, a dot in the domain, no whitespace inside.
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** What an email must look like once trimmed (also used, unanchored, by the pipeline's SQL checks). */
+export const EMAIL_PATTERN = '[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+';
+export const MAX_EMAIL_LENGTH = 254;
+const EMAIL = new RegExp(`^${EMAIL_PATTERN}$`);
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DIGITS = /^[0-9]+$/;
 
@@ -172,7 +175,7 @@ export function checkField(name: string, kind: FieldKind, value: unknown, nowMil
 
 function isEmail(value: string): boolean {
   const trimmed = value.trim();
-  return trimmed.length <= 254 && EMAIL.test(trimmed);
+  return trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed);
 }
 
 function checkInteger(name: string, value: unknown): Violation | undefined {

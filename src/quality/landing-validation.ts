@@ -34,7 +34,7 @@ function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check
     [`${col} > ${nowMillis + MAX_FUTURE_SKEW_MILLIS}`, 'time_in_future'],
   ];
   switch (field.kind) {
-    case 'name':
+    case 'string':
     case 'phone':
     case 'calendar_date':
       checks.push([`${type} <> 'string'`, 'not_a_string']);
