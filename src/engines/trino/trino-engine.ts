@@ -187,14 +187,22 @@ WITH (format = 'PARQUET', external_location = ${d.str(toLocation(dir, this.setti
     this.shapes.set(relation, shape);
     const literal = (v: LoadValue, type: string): string =>
       v === null ? `CAST(NULL AS ${type})` : type === 'bigint' ? d.int(Math.trunc(Number(v))) : d.str(String(v));
-    // No bind parameters in Trino's HTTP protocol: literals rendered by the dialect, in batches.
-    for (let i = 0; i < rows.length; i += 500) {
-      const values = rows
-        .slice(i, i + 500)
-        .map((row) => `(${shape.map((c, j) => literal(row[j] ?? null, c.type)).join(', ')})`)
-        .join(',\n');
-      await this.run(this.trino, `INSERT INTO ${d.ident(relation)} VALUES ${values}`);
+    // No bind parameters in Trino's HTTP protocol: literals rendered by the dialect, in batches
+    // that stay well under the server's query.max-length (1,000,000 characters by default).
+    let batch: string[] = [];
+    let size = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length) await this.run(this.trino, `INSERT INTO ${d.ident(relation)} VALUES ${batch.join(',\n')}`);
+      batch = [];
+      size = 0;
+    };
+    for (const row of rows) {
+      const tuple = `(${shape.map((c, j) => literal(row[j] ?? null, c.type)).join(', ')})`;
+      if (batch.length >= 500 || size + tuple.length > 400_000) await flush();
+      batch.push(tuple);
+      size += tuple.length;
     }
+    await flush();
   }
 
   async attachPublished(table: TableName, parquetFile: string, relation: string): Promise<void> {
