@@ -81,7 +81,10 @@ describe.runIf(TRINO_REQUIRED)('trino engine errors (real server)', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = '${defaultSchema(lake)}'`,
     );
     expect(left.rows).toEqual([]);
-    expect((await fs.readdir(path.join(lake, '_stedi', 'trino'))).sort()).toEqual(['schema']);
+    // The run's own schema and scratch folder are gone too.
+    expect(await fs.stat(path.join(lake, '_stedi', 'trino')).then(() => 'exists', () => 'gone')).toBe('gone');
+    const schemas = await query(connect(trinoUrlOrFail(), { catalog: 'lake' }), `SHOW SCHEMAS FROM lake LIKE '${defaultSchema(lake)}'`);
+    expect(schemas.rows).toEqual([]);
   });
 
   it('drops what a killed run left in its schema before reusing the names', async () => {

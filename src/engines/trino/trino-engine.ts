@@ -12,7 +12,8 @@
  *   writeParquet     INSERT into a staging table at <file>.trino/ with a single writer, then the
  *                    one file Trino wrote is renamed to <file>; anything but one file is an error
  *   dropRelation     DROP VIEW / DROP TABLE, and the scratch folder of a materialized relation
- *   close            drops every table and view this run created, deletes the run's folder
+ *   close            drops every table and view this run created, deletes the run's folder, and
+ *                    drops the default schema (and <lake>/_stedi/trino/) once it is empty
  *
  * Every object lives in one schema (default `stedi_<hash of the lake path>`, created on first use);
  * leftovers of a killed run are dropped when a name is reused. The lake must be a folder that
@@ -296,6 +297,14 @@ WITH (format = 'PARQUET', external_location = ${d.str(toLocation(stagingDir, thi
       await this.drop(kind, name).catch(() => undefined);
     }
     await fs.rm(this.runDir, { recursive: true, force: true }).catch(() => undefined);
+    if (this.settings.schema === undefined) {
+      // Our own per-lake schema: gone when empty, so neither the metastore nor the lake keeps residue.
+      const dropped = await this.run(this.trino, `DROP SCHEMA IF EXISTS ${d.ident(this.settings.catalog)}.${d.ident(this.schema)}`).then(
+        () => true,
+        () => false,
+      );
+      if (dropped) await fs.rm(path.dirname(this.runDir), { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   private async shapeOf(sql: string): Promise<Columns> {
