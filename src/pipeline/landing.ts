@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine, LoadValue } from '../engines/engine.js';
+import { isFastLandingReader, type Engine, type LoadValue } from '../engines/engine.js';
 import type { JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
-import { landingFields, ruleMessage, WARNING_RULES } from '../quality/landing-contract.js';
+import { landingFields, ruleMessage, WARNING_RULES, type FieldContract } from '../quality/landing-contract.js';
 import { firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
 import { StediError } from '../errors.js';
 import type { Counts } from './ledger.js';
@@ -103,41 +103,41 @@ export async function prepareLanding(
 
   const q = engine.dialect;
   const fields = landingFields(source);
-  const rawRelation = `${source}_landing_raw`;
   const checked = `${source}_landing_checked`;
-  await engine.attachLanding(source, files, rawRelation);
   const jsonFields = fields.map((f): JsonField => ({
     name: f.name,
     json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string',
   }));
-  let parseInput = q.ident(rawRelation);
-  if (q.preparseJsonLines) {
-    const preparsed = `${source}_landing_preparsed`;
-    await engine.materialize(preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
-    parseInput = q.ident(preparsed);
-  }
-  const parsed = q.parseJsonLines(parseInput, '_raw', jsonFields);
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
-  const warningColumns = Object.entries(warnings).map(([rule, expr]) => `CASE WHEN _error IS NULL AND (${expr}) THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`);
-  await engine.materialize(
-    checked,
-    `SELECT
-  ${fields.map((f) => `CASE WHEN _error IS NULL THEN ${typedValue(q, f)} END AS ${q.ident(f.name)}`).join(',\n  ')},
-  _error,
-  CASE WHEN _error IS NOT NULL THEN _file END AS _file,
-  CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
-FROM (SELECT *, ${firstErrorExpression(q, source, options.nowMillis)} AS _error FROM (${parsed}) parsed) checked`,
-  );
+  const build: CheckedBuild = { engine, source, fields, jsonFields, checked, warnings, nowMillis: options.nowMillis };
+
+  // Files that are provably plain JSON lines take the engine's fast reader, if it has one; every
+  // other file (and every file of other engines) is read line by line. A fast file that turns out
+  // to hold a bad value (an email that is not one, a time out of range...) is read again line by
+  // line, since its quarantine records need their text and line numbers.
+  const fast = `${source}_landing_fast`;
+  let fastFiles = new Set(isFastLandingReader(engine) ? await engine.readCleanLanding(files, jsonFields, fast) : []);
+  let lineFiles = files.filter((f) => !fastFiles.has(f));
+  await materializeChecked(build, fastFiles, lineFiles);
+  const badFast = (
+    await engine.query<{ file: string }>(`SELECT DISTINCT _file AS file FROM ${q.ident(checked)} WHERE _error IS NOT NULL AND _raw IS NULL`)
+  ).map((r) => r.file);
+  if (badFast.length > 0) {
+    fastFiles = new Set([...fastFiles].filter((f) => !badFast.includes(f)));
+    lineFiles = files.filter((f) => !fastFiles.has(f));
+    await materializeChecked(build, fastFiles, lineFiles);
+  }
+  await engine.dropRelation(fast);
+  await engine.dropRelation(`${source}_landing_preparsed`);
+  const rawRelation = `${source}_landing_raw`;
 
   const warningCounts: Counts = {};
   const sums = Object.keys(warnings).map((rule) => `sum(${q.ident(`_w_${rule}`)}) AS ${q.ident(rule)}`);
-  if (sums.length) {
-    const [row] = await engine.query<Record<string, bigint | number | null>>(`SELECT ${sums.join(', ')} FROM ${q.ident(checked)}`);
-    for (const rule of WARNING_RULES) if (row?.[rule] != null) warningCounts[rule] = Number(row[rule]);
-  }
-
-  await engine.dropRelation(`${source}_landing_preparsed`);
-  const records = await quarantineRecords(engine, checked, rawRelation);
+  const [totals] = await engine.query<Record<string, bigint | number | null>>(
+    `SELECT ${[...sums, 'count(*) - count(_error) AS "_valid"'].join(', ')} FROM ${q.ident(checked)}`,
+  );
+  for (const rule of WARNING_RULES) if (totals?.[rule] != null) warningCounts[rule] = Number(totals[rule]);
+  const records = await quarantineRecords(engine, checked, lineFiles.length > 0 ? rawRelation : undefined);
   const quarantined: Counts = {};
   for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
   const quarantineRelation = `${source}_landing_quarantine`;
@@ -149,11 +149,10 @@ FROM (SELECT *, ${firstErrorExpression(q, source, options.nowMillis)} AS _error 
 
   const relation = LANDING_TABLE[source];
   await engine.defineView(relation, `SELECT ${fields.map((f) => q.ident(f.name)).join(', ')} FROM ${q.ident(checked)} WHERE _error IS NULL`);
-  const [valid] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${q.ident(relation)}`);
   return {
     source,
     files,
-    rows: Number(valid?.n ?? 0),
+    rows: Number(totals?._valid ?? 0),
     quarantined,
     warnings: warningCounts,
     quarantineRelation,
@@ -161,10 +160,66 @@ FROM (SELECT *, ${firstErrorExpression(q, source, options.nowMillis)} AS _error 
   };
 }
 
-/** Bad records with their line numbers: engine-unreadable lines, then contract failures located per file. */
-async function quarantineRecords(engine: Engine, checked: string, rawRelation: string): Promise<QuarantineRecord[]> {
+interface CheckedBuild {
+  engine: Engine;
+  source: LandingSource;
+  fields: readonly FieldContract[];
+  jsonFields: readonly JsonField[];
+  checked: string;
+  warnings: Partial<Record<string, string>>;
+  nowMillis: number;
+}
+
+/**
+ * Relation `checked`: every record of the source once, with its typed values, `_error`
+ * (`rule:field` of its first failed check, NULL when valid), a 0/1 column per warning, and, for bad
+ * records only, `_file` and `_raw`. Fast-read files contribute their rows from the fast relation;
+ * `lineFiles` are parsed line by line.
+ */
+async function materializeChecked(build: CheckedBuild, fastFiles: ReadonlySet<string>, lineFiles: readonly string[]): Promise<void> {
+  const { engine, source, fields, jsonFields, checked, warnings, nowMillis } = build;
   const q = engine.dialect;
-  const records: QuarantineRecord[] = (await engine.unreadableLines(rawRelation)).map((u) => ({
+  // Every part has these columns, in this order (see Dialect.parseJsonLines).
+  const parsedColumns = ['_file', '_raw', '_json_ok', '_is_object', '_key_count', ...fields.flatMap((f) => [f.name, `${f.name}__type`])];
+  const shape = (select: string): string => `SELECT ${parsedColumns.map((c) => q.ident(c)).join(', ')} FROM (${select}) part`;
+  const parts: string[] = [];
+  if (fastFiles.size > 0) {
+    parts.push(
+      shape(`SELECT _file, NULL AS _raw, true AS _json_ok, true AS _is_object, ${q.int(fields.length)} AS _key_count,
+  ${fields.map((f, i) => `${q.ident(f.name)}, ${q.str(jsonFields[i]?.json ?? 'string')} AS ${q.ident(`${f.name}__type`)}`).join(', ')}
+FROM ${q.ident(`${source}_landing_fast`)} WHERE _file IN (${[...fastFiles].map((f) => q.str(f)).join(', ')})`),
+    );
+  }
+  if (lineFiles.length > 0) {
+    const rawRelation = `${source}_landing_raw`;
+    await engine.attachLanding(source, lineFiles, rawRelation);
+    let parseInput = q.ident(rawRelation);
+    if (q.preparseJsonLines) {
+      const preparsed = `${source}_landing_preparsed`;
+      await engine.materialize(preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
+      parseInput = q.ident(preparsed);
+    }
+    parts.push(shape(q.parseJsonLines(parseInput, '_raw', jsonFields)));
+  }
+  const warningColumns = Object.entries(warnings).map(
+    ([rule, expr]) => `CASE WHEN _error IS NULL AND (${expr}) THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`,
+  );
+  await engine.materialize(
+    checked,
+    `SELECT
+  ${fields.map((f) => `CASE WHEN _error IS NULL THEN ${typedValue(q, f)} END AS ${q.ident(f.name)}`).join(',\n  ')},
+  _error,
+  CASE WHEN _error IS NOT NULL THEN _file END AS _file,
+  CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
+FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${parts.join('\nUNION ALL\n')}) parsed) checked`,
+  );
+}
+
+/** Bad records with their line numbers: engine-unreadable lines, then contract failures located per file. */
+async function quarantineRecords(engine: Engine, checked: string, rawRelation: string | undefined): Promise<QuarantineRecord[]> {
+  const q = engine.dialect;
+  const unreadable = rawRelation === undefined ? [] : await engine.unreadableLines(rawRelation);
+  const records: QuarantineRecord[] = unreadable.map((u) => ({
     source_file: u.file,
     line_number: u.line,
     raw_line: u.raw,

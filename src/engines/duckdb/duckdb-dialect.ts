@@ -46,6 +46,8 @@ export const duckdbDialect: Dialect = {
       `${quotes} = ${2 * (fields.length + strings)}`,
       `strpos(${raw}, 'true') = 0`,
       `strpos(${raw}, 'false') = 0`,
+      // What DuckDB's reader tolerates and JSON does not goes to the exact path too.
+      `NOT (${suspectLenient(raw)})`,
     ].join(' AND ');
     return `SELECT *, coalesce(${clean}, false) AS _clean
 FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation})`;
@@ -57,8 +59,8 @@ FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relat
     const raw = ident(rawColumn);
     const fastColumns = fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}, '${f.json}' AS ${ident(`${f.name}__type`)}`);
     return `SELECT * EXCLUDE (_fast, _clean),
-  NOT (${lenientJson(raw)}) AS _json_ok,
-  ltrim(${raw}) LIKE '{%' AS _is_object,
+  true AS _json_ok,
+  true AS _is_object,
   ${fields.length} AS _key_count,
   ${fastColumns.join(',\n  ')}
 FROM ${relation} WHERE _clean
@@ -71,8 +73,12 @@ ${exactParse(`(SELECT * EXCLUDE (_fast, _clean) FROM ${relation} WHERE NOT _clea
  * DuckDB's JSON reader also accepts what JSON does not: trailing commas, NaN, Infinity. Lines that
  * might use them (a cheap substring test) are checked exactly, with string literals blanked out.
  */
+function suspectLenient(raw: string): string {
+  return [',}', ',]', ', }', ', ]', 'NaN', 'Infinity'].map((t) => `strpos(${raw}, ${str(t)}) > 0`).join(' OR ');
+}
+
 function lenientJson(raw: string): string {
-  const suspect = [',}', ',]', ', }', ', ]', 'NaN', 'Infinity'].map((t) => `strpos(${raw}, ${str(t)}) > 0`).join(' OR ');
+  const suspect = suspectLenient(raw);
   // CASE, not AND: DuckDB evaluates both sides of an AND, and the regex must only see suspects.
   return `CASE WHEN ${suspect} THEN regexp_matches(regexp_replace(${raw}, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[}\\]]|[:\\[,]\\s*-?(NaN|Infinity)') ELSE false END`;
 }
