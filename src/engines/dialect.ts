@@ -48,4 +48,6 @@ export interface Dialect {
 export interface JsonField {
   readonly name: string;
   readonly json: 'string' | 'number';
+  /** JSON null is a valid value (e.g. no consent). */
+  readonly nullable?: boolean;
 }

@@ -107,6 +107,7 @@ export async function prepareLanding(
   const jsonFields = fields.map((f): JsonField => ({
     name: f.name,
     json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string',
+    nullable: f.kind === 'nullable_epoch_millis',
   }));
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
   const build: CheckedBuild = { engine, source, fields, jsonFields, checked, warnings, nowMillis: options.nowMillis };
@@ -186,7 +187,12 @@ async function materializeChecked(build: CheckedBuild, fastFiles: ReadonlySet<st
   if (fastFiles.size > 0) {
     parts.push(
       shape(`SELECT _file, NULL AS _raw, true AS _json_ok, true AS _is_object, ${q.int(fields.length)} AS _key_count,
-  ${fields.map((f, i) => `${q.ident(f.name)}, ${q.str(jsonFields[i]?.json ?? 'string')} AS ${q.ident(`${f.name}__type`)}`).join(', ')}
+  ${jsonFields
+    .map((f) => {
+      const type = f.nullable ? `CASE WHEN ${q.ident(f.name)} IS NULL THEN 'null' ELSE ${q.str(f.json)} END` : q.str(f.json);
+      return `${q.ident(f.name)}, ${type} AS ${q.ident(`${f.name}__type`)}`;
+    })
+    .join(', ')}
 FROM ${q.ident(`${source}_landing_fast`)} WHERE _file IN (${[...fastFiles].map((f) => q.str(f)).join(', ')})`),
     );
   }

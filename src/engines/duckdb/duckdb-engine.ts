@@ -117,7 +117,11 @@ WHERE line IS NOT NULL AND trim(line, ' ' || chr(9) || chr(13)) <> ''`);
         : `CASE WHEN left(${text}, 1) ${digit} THEN TRY_CAST(${text} AS DOUBLE) END AS ${d.ident(f.name)}`;
     });
     // {"k1":v1,"k2":v2}: braces, commas, and per key its quotes and colon.
-    const compact = `${2 + (fields.length - 1)} + ${fields.map((f) => `${f.name.length + 3} + length(${d.ident(f.name)}::VARCHAR)`).join(' + ')}`;
+    // A nullable field's JSON null reads as NULL and is written `null` (an absent key also reads as
+    // NULL, but then the line is shorter than this and the file is not clean).
+    const valueLength = (f: JsonField): string =>
+      f.nullable ? `coalesce(length(${d.ident(f.name)}::VARCHAR), 4)` : `length(${d.ident(f.name)}::VARCHAR)`;
+    const compact = `${2 + (fields.length - 1)} + ${fields.map((f) => `${f.name.length + 3} + ${valueLength(f)}`).join(' + ')}`;
     const jsonColumns = `{${fields.map((f) => `${d.str(f.name)}: 'JSON'`).join(', ')}}`;
     const parsed = `${relation}__json`;
     try {
@@ -139,7 +143,7 @@ GROUP BY filename`,
     );
     const values = await this.query<{ file: string; lines: bigint | number; chars: bigint | number | null; typed: bigint | number }>(
       `SELECT _file AS file, count(*) AS lines, sum(_compact) AS chars,
-  count_if(${fields.map((f) => `${d.ident(f.name)} IS NULL`).join(' OR ')}) AS typed
+  count_if(${fields.filter((f) => !f.nullable).map((f) => `${d.ident(f.name)} IS NULL`).join(' OR ')}) AS typed
 FROM ${d.ident(parsed)} GROUP BY _file`,
     );
     const byFile = new Map(text.map((t) => [t.file, t]));
