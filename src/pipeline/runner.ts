@@ -19,7 +19,7 @@ import { describeError, StediError } from '../errors.js';
 import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
 import { prepareLanding, QUARANTINE_COLUMNS, type LandingInput } from './landing.js';
-import { acquireLock } from './lock.js';
+import { acquirePidLock } from '../lake/pid-lock.js';
 import { applicableChecks, describeFailures, runChecks, type CheckResult } from '../quality/run-checks.js';
 import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
@@ -57,7 +57,13 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
   const key = models.some((m) => m.needsPseudonymKey) ? resolvePseudonymKey(options.pseudonymKey) : undefined;
 
   await fs.mkdir(layout.metaDir, { recursive: true });
-  const release = await acquireLock(layout.lockFile);
+  const release = await acquirePidLock(
+    layout.lockFile,
+    (pid) =>
+      new StediError('LAKE_LOCKED', `another run (pid ${pid}) is working on the lake ${layout.root}`, {
+        hint: `wait for it, or remove ${layout.lockFile} if that process is not a stedi run`,
+      }),
+  );
   const runId = newRunId();
   const started = Date.now();
   const record: RunRecord = {

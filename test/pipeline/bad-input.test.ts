@@ -121,3 +121,21 @@ describe('bad input', () => {
     expect(await tableBytes(lake)).toEqual(before);
   });
 });
+
+describe('the run lock', () => {
+  it('refuses a second run while a live process holds the lake, and takes over a dead one', async () => {
+    const lake = await tempDir('lock');
+    await writeLanding(lake, 'customer', [goodCustomer]);
+    await writeLanding(lake, 'accelerometer', [goodAccel]);
+    await writeLanding(lake, 'step_trainer', [goodStep]);
+    const lockFile = new LakeLayout(lake).lockFile;
+    await fs.mkdir(path.dirname(lockFile), { recursive: true });
+    await fs.writeFile(lockFile, `${process.pid}\n`); // this test process: alive
+    const held = await runCli(['run', '--lake', lake], env);
+    expect(held.code).toBe(1);
+    expect(held.stderr).toMatch(new RegExp(`another run \\(pid ${process.pid}\\) is working on the lake`));
+    await fs.writeFile(lockFile, '999999999\n'); // no such process
+    expect((await runCli(['run', '--lake', lake, '--quiet'], env)).code).toBe(0);
+    await expect(fs.stat(lockFile)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
