@@ -21,3 +21,9 @@ export function parsePolicy(value: string): Policy {
   }
   return value as Policy;
 }
+
+export function parseRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('expected a number from 0 up to (not including) 1');
+  return n;
+}

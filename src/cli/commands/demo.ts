@@ -6,13 +6,14 @@ import { LANDING_SOURCES, TABLES } from '../../lake/tables.js';
 import { listLandingFiles } from '../../pipeline/landing.js';
 import { DEMO_PSEUDONYM_KEY, PSEUDONYM_KEY_ENV } from '../../privacy/pseudonym-key.js';
 import { formatCount, renderTable } from '../format.js';
-import { parsePositiveInt } from '../options.js';
+import { parsePositiveInt, parseRate } from '../options.js';
 import { printProgress } from '../progress.js';
 
 interface DemoFlags {
   lake: string;
   customers: number;
   seed: number;
+  badRate: number;
 }
 
 export function registerDemo(program: Command): void {
@@ -22,6 +23,7 @@ export function registerDemo(program: Command): void {
     .option('--lake <dir>', 'lake folder', 'demo-lake')
     .option('--customers <n>', 'customers to generate when the lake is new', parsePositiveInt, 1000)
     .option('--seed <n>', 'generator seed', parsePositiveInt, 1)
+    .option('--bad-rate <r>', 'share of bad records injected when the lake is new (they are quarantined)', parseRate, 0.005)
     .action(async (flags: DemoFlags) => {
       const [{ generateLake }, { readTableStatus }, { runPipeline }] = await Promise.all([
         import('../../generator/index.js'),
@@ -33,19 +35,23 @@ export function registerDemo(program: Command): void {
       const hasLanding = (await Promise.all(LANDING_SOURCES.map((s) => listLandingFiles(layout, s)))).some((f) => f.length > 0);
       if (!hasLanding) {
         say(`generating a demo lake with ${flags.customers.toLocaleString('en-US')} customers in ${layout.root}`);
-        await generateLake({ out: layout.root, customers: flags.customers, seed: flags.seed });
+        await generateLake({ out: layout.root, customers: flags.customers, seed: flags.seed, badRate: flags.badRate });
       } else {
         say(`using the existing lake in ${layout.root}`);
       }
       const envKey = process.env[PSEUDONYM_KEY_ENV];
       if (!envKey) say(`${PSEUDONYM_KEY_ENV} is not set: the demo uses its built-in key (never do this with real data)`);
-      await runPipeline({ lake: layout.root, pseudonymKey: envKey || DEMO_PSEUDONYM_KEY, onProgress: printProgress });
+      const run = await runPipeline({ lake: layout.root, pseudonymKey: envKey || DEMO_PSEUDONYM_KEY, onProgress: printProgress });
+      const quarantined = run.jobs.reduce((n, j) => n + Object.values(j.ledger.quarantined).reduce((a, b) => a + b, 0), 0);
       process.stdout.write(`\n${renderFunnel(await readTableStatus(layout.root))}\n\n`);
       process.stdout.write(`Files (Parquet, one file per table) under ${layout.root}:\n`);
       for (const spec of Object.values(TABLES)) {
         if (spec.zone !== 'landing') process.stdout.write(`  ${spec.name.padEnd(26)} ${path.join(layout.root, spec.folder)}\n`);
       }
-      process.stdout.write(`\nNext: stedi status --lake ${flags.lake}   |   stedi runs --lake ${flags.lake}\n`);
+      process.stdout.write(
+        `\n${quarantined.toLocaleString('en-US')} bad landing record(s) quarantined: npx stedi quarantine --lake ${flags.lake}\n` +
+          `Ledger of every job and the last run: npx stedi status --lake ${flags.lake}; checks: npx stedi check --lake ${flags.lake}\n`,
+      );
     });
 }
 
