@@ -96,7 +96,7 @@ export interface ExpectationBreakdown {
 }
 
 /** Every field but the email, which is compared by key: equal strings mean identical records. */
-function comparableState(r: CustomerRecord): string {
+export function comparableState(r: CustomerRecord): string {
   return JSON.stringify([
     r.customerName,
     emailKey(r.email),

@@ -11,7 +11,7 @@
  * expectations.ts: each email key's readings and each single-claimant serial's readings fall in
  * one partition (one customer's session).
  */
-import { POLICIES, type Policy } from './expectations.js';
+import { comparableState, POLICIES, type Policy } from './expectations.js';
 import { addCounts, bump, tidyCounts, type Counts } from './quality.js';
 import { emailKey, type AccelerometerReading, type CustomerRecord, type StepTrainerReading } from './records.js';
 
@@ -49,21 +49,6 @@ export interface CustomerStatuses {
   readonly removed: Counts;
 }
 
-/** The fields a record is compared on; the email by its key. */
-function stateOf(r: CustomerRecord): string {
-  return JSON.stringify([
-    r.customerName,
-    emailKey(r.email),
-    r.phone,
-    r.birthDay,
-    r.serialNumber,
-    r.registrationDate,
-    r.lastUpdateDate,
-    r.shareWithResearchAsOfDate,
-    r.shareWithPublicAsOfDate,
-    r.shareWithFriendsAsOfDate,
-  ]);
-}
 
 /** Customer statuses and job 1's removals, from every valid customer record. */
 export function customerStatuses(records: Iterable<CustomerRecord>): CustomerStatuses {
@@ -90,7 +75,7 @@ export function customerStatuses(records: Iterable<CustomerRecord>): CustomerSta
       claimants.add(key);
       claimantsBySerial.set(r.serialNumber, claimants);
     }
-    if (new Set(latest.map(stateOf)).size > 1) {
+    if (new Set(latest.map(comparableState)).size > 1) {
       statusByKey.set(key, 'ambiguous_customer');
       bump(removed, 'ambiguous_customer', latest.length);
       continue;
