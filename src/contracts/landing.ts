@@ -41,7 +41,7 @@ export type FieldKind =
   | 'email' // string that looks like an email once trimmed
   | 'calendar_date' // string; warning when not a real YYYY-MM-DD day between 1900-01-01 and today
   | 'epoch_millis' // integer milliseconds within the plausible time window
-  | 'nullable_epoch_millis' // the same, or null (null = no consent)
+  | 'nullable_epoch_millis' // the same, or null or absent (no consent)
   | 'finite_number'
   | 'non_negative_integer';
 
@@ -115,6 +115,8 @@ export function checkLandingRecord(source: LandingSource, value: unknown, nowMil
   const record = value as Record<string, unknown>;
   for (const { name, kind } of LANDING_CONTRACTS[source]) {
     if (!Object.hasOwn(record, name)) {
+      // An absent consent date reads as null (no consent), as every JSON reader of the lake reads it.
+      if (kind === 'nullable_epoch_millis') continue;
       return { field: name, rule: 'missing_field', message: `field "${name}" is missing` };
     }
     const violation = checkField(name, kind, record[name], nowMillis);

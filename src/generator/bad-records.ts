@@ -172,8 +172,10 @@ function fieldKinds<T>(fields: readonly (readonly [keyof T, FieldKind])[]): Kind
     {
       name: 'missing_field',
       make: (r, p) => {
+        // Only a field that must be present: an absent consent date is a valid "no consent".
         const entries = entriesOf(r, fields);
-        entries.splice(p.int(0, entries.length - 1), 1);
+        const required = entries.map((_, i) => i).filter((i) => fields[i]?.[1] !== 'nullableMillis');
+        entries.splice(required[p.int(0, required.length - 1)] ?? 0, 1);
         return { type: 'bad', kind: 'missing_field', rule: 'missing_field', text: objectText(entries) };
       },
     },

@@ -23,7 +23,8 @@ type Check = [condition: string, rule: string];
 function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check[] {
   const col = q.ident(field.name);
   const type = q.ident(`${field.name}__type`);
-  const checks: Check[] = [[`${type} = 'absent'`, 'missing_field']];
+  // An absent consent date means no consent, like null; every other field must be present.
+  const checks: Check[] = field.kind === 'nullable_epoch_millis' ? [] : [[`${type} = 'absent'`, 'missing_field']];
   const number = (): Check[] => [
     [`${type} <> 'number'`, 'not_a_number'],
     [`NOT (${col} = floor(${col}) AND abs(${col}) <= ${MAX_SAFE_INTEGER})`, 'not_an_integer'],
@@ -52,8 +53,8 @@ function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check
       checks.push(...time());
       break;
     case 'nullable_epoch_millis':
-      // JSON null means "no consent": valid. Every check below only sees non-null values.
-      checks.push(...time().map(([c, r]): Check => [`${type} <> 'null' AND ${c}`, r]));
+      // JSON null (or no key) means "no consent": valid. Every check below only sees values.
+      checks.push(...time().map(([c, r]): Check => [`${type} NOT IN ('null', 'absent') AND ${c}`, r]));
       break;
     case 'finite_number':
       checks.push([`${type} <> 'number'`, 'not_a_number'], [`NOT (${col} - ${col} = 0)`, 'not_finite'] /* portable isfinite: inf - inf and NaN are NaN */);

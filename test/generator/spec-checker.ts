@@ -109,7 +109,10 @@ export function checkLine(source: LandingSource, raw: Uint8Array | string, now =
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'bad', rule: 'not_an_object' };
   const record = value as Record<string, unknown>;
   for (const [name, check] of SPEC_FIELDS[source]) {
-    if (!Object.hasOwn(record, name)) return { kind: 'bad', rule: 'missing_field' };
+    if (!Object.hasOwn(record, name)) {
+      if (check === 'nullableMillis') continue; // an absent consent date is a valid "no consent"
+      return { kind: 'bad', rule: 'missing_field' };
+    }
     const rule = fieldRule(check, record[name], now);
     if (rule !== undefined) return { kind: 'bad', rule };
   }

@@ -96,3 +96,20 @@ describe('landing contract', () => {
     expect(violation?.message).toBe('field "email" must look like an email address');
   });
 });
+
+describe('absent consent dates', () => {
+  it('are valid (no consent), like null; other fields must be present', () => {
+    const record = {
+      customerName: 'A',
+      email: 'a@x.com',
+      phone: '1',
+      birthDay: '1990-01-01',
+      serialNumber: 's',
+      registrationDate: Date.UTC(2022, 0, 1),
+      lastUpdateDate: Date.UTC(2022, 0, 1),
+    };
+    expect(checkLandingRecord('customer', record, Date.UTC(2026, 0, 1))).toBeUndefined();
+    const { lastUpdateDate: _omitted, ...noUpdate } = record;
+    expect(checkLandingRecord('customer', noUpdate, Date.UTC(2026, 0, 1))?.rule).toBe('missing_field');
+  });
+});

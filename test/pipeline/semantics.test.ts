@@ -169,3 +169,23 @@ describe('job semantics on hand-written records', () => {
     );
   });
 });
+
+describe('absent consent dates', () => {
+  it('read as no consent (like null), never as a bad record', async () => {
+    const withoutKeys = (email: string, serial: string, research?: number): object => {
+      const { shareWithResearchAsOfDate: _r, shareWithPublicAsOfDate: _p, shareWithFriendsAsOfDate: _f, ...rest } = customer(email, serial, null) as Record<string, unknown>;
+      return research === undefined ? rest : { ...rest, shareWithResearchAsOfDate: research };
+    };
+    const lake = await lakeWith(
+      [withoutKeys('a@x.com', 's-a', T0), withoutKeys('b@x.com', 's-b')],
+      [accel('a@x.com', T0 + 5), accel('b@x.com', T0 + 5)],
+      [step('s-a', T0 + 5), step('s-b', T0 + 5)],
+    );
+    const result = await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    const job = result.jobs.find((j) => j.job === 'customer_landing_to_trusted');
+    expect(job?.ledger.quarantined).toEqual({});
+    expect(job?.ledger.removed).toEqual({ no_consent: 1 });
+    expect((await readTable(lake, 'customer_trusted')).map((c) => [c.email, c.share_with_public_as_of_date])).toEqual([['a@x.com', null]]);
+    expect(await readTable(lake, 'machine_learning_curated')).toHaveLength(1);
+  });
+});
