@@ -126,7 +126,8 @@ WHERE s.sensor_reading_time < c.share_with_research_as_of_date`,
 LEFT JOIN subjects p ON p.subject_id = m.subject_id
 LEFT JOIN ${ctx.ref('step_trainer_trusted')} s
   ON s.serial_number = p.serial_number AND s.sensor_reading_time = m.sensor_reading_time AND s.distance_from_object = m.distance_from_object
-LEFT JOIN (SELECT DISTINCT email, reading_time, x, y, z FROM ${ctx.ref('accelerometer_trusted')}) a
+-- No DISTINCT needed: a repeated reading could only repeat matched rows, and only unmatched ones count.
+LEFT JOIN ${ctx.ref('accelerometer_trusted')} a
   ON a.email = p.email AND a.reading_time = m.sensor_reading_time AND a.x = m.x AND a.y = m.y AND a.z = m.z
 WHERE p.email IS NULL OR s.serial_number IS NULL OR a.email IS NULL`,
       ),

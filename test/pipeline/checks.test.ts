@@ -60,4 +60,22 @@ describe('checks', () => {
     expect(run.stderr).toMatch(/checks failed, nothing published: accelerometer_trusted: no_reading_before_consent/);
     expect(await fs.readFile(layout.tableFile('machine_learning_curated'))).toEqual(before);
   });
+
+  it('catch a cross-customer pairing planted in the machine-learning table', async () => {
+    const copy = await tempDir('checks-pairing');
+    await fs.cp(lake, copy, { recursive: true });
+    // Give one row the pseudonym of another subject: strangers' readings paired.
+    await rewriteParquet(
+      new LakeLayout(copy).tableFile('machine_learning_curated'),
+      (t) => `(SELECT (SELECT max(subject_id) FROM ${t}) AS subject_id, sensor_reading_time, distance_from_object, x, y, z
+        FROM ${t} WHERE subject_id = (SELECT min(subject_id) FROM ${t}) LIMIT 1)
+        UNION ALL (SELECT * FROM ${t})`,
+    );
+    const check = await runCli(['check', '--lake', copy], env);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/machine_learning_curated\s+same_customer_pairing\s+failed\s+1\b/);
+    // Without the key the pairing cannot be checked, and says so instead of passing.
+    const noKey = await runCli(['check', '--lake', copy], { STEDI_PSEUDONYM_KEY: '' });
+    expect(noKey.stdout).toMatch(/same_customer_pairing\s+not run: STEDI_PSEUDONYM_KEY is not set/);
+  });
 });
