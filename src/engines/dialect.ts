@@ -26,7 +26,7 @@ export interface Dialect {
   isoDate(expr: string): string;
   /** A DATE literal. */
   date(isoDay: string): string;
-  /** `expr` (a whole-valued DOUBLE) as BIGINT. */
+  /** `expr` (a whole-valued DOUBLE) as BIGINT; NULL when it does not fit (only bad records). */
   toBigint(expr: string): string;
   /** Split `expr` on `sep` and take the 1-based `index`-th part. */
   splitPart(expr: string, sep: string, index: number): string;

@@ -16,7 +16,7 @@ export const duckdbDialect: Dialect = {
   fullMatch: (expr, pattern) => `regexp_full_match(${expr}, ${str(pattern)})`,
   isoDate: (expr) => `CASE WHEN regexp_full_match(${expr}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_strptime(${expr}, '%Y-%m-%d')::DATE END`,
   date: (isoDay) => `DATE ${str(isoDay)}`,
-  toBigint: (expr) => `CAST(${expr} AS BIGINT)`,
+  toBigint: (expr) => `TRY_CAST(${expr} AS BIGINT)`,
   splitPart: (expr, sep, index) => `split_part(${expr}, ${str(sep)}, ${index})`,
   hmacSha256Hex(expr, key) {
     // RFC 2104: H((K0 ^ opad) || H((K0 ^ ipad) || m)); DuckDB's sha256 accepts BLOB and

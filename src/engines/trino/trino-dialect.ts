@@ -49,7 +49,7 @@ export const trinoDialect: Dialect = {
   // CAST to date refuses impossible days (2023-02-30); try() makes that NULL, as in DuckDB.
   isoDate: (expr) => `CASE WHEN regexp_like(${expr}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN try(CAST(${expr} AS date)) END`,
   date: (isoDay) => `DATE ${str(isoDay)}`,
-  toBigint: (expr) => `CAST(${expr} AS bigint)`,
+  toBigint: (expr) => `TRY_CAST(${expr} AS bigint)`,
   splitPart: (expr, sep, index) => `split_part(${expr}, ${str(sep)}, ${index})`,
   hmacSha256Hex: (expr, key) => `lower(to_hex(hmac_sha256(to_utf8(${expr}), from_hex('${key.toString('hex')}'))))`,
   parseJsonLines(relation, rawColumn, fields) {
