@@ -137,7 +137,6 @@ export const LANDING_TABLE: Readonly<Record<LandingSource, TableName>> = {
   step_trainer: 'step_trainer_landing',
 };
 
-export const ZONE_ORDER: readonly Zone[] = ['landing', 'trusted', 'curated'];
 
 export function tablesInZone(zone: Zone): TableSpec[] {
   return Object.values(TABLES).filter((t) => t.zone === zone);

@@ -9,7 +9,6 @@ import type { LandingSource } from '../lake/tables.js';
 export {
   EARLIEST_PLAUSIBLE_MILLIS,
   EMAIL_PATTERN,
-  LANDING_RULES as ERROR_RULES,
   LANDING_WARNINGS as WARNING_RULES,
   MAX_EMAIL_LENGTH,
   MAX_FUTURE_SKEW_MILLIS,
