@@ -46,7 +46,7 @@ function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check
     case 'email':
       checks.push(
         [`${type} <> 'string'`, 'not_a_string'],
-        [`NOT (length(${q.trimSpace(col)}) <= ${MAX_EMAIL_LENGTH} AND ${q.fullMatch(q.trimSpace(col), EMAIL_PATTERN)})`, 'not_an_email'],
+        [`NOT ${q.matchesTrimmed(col, EMAIL_PATTERN, MAX_EMAIL_LENGTH)}`, 'not_an_email'],
       );
       break;
     case 'epoch_millis':
