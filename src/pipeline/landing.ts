@@ -207,15 +207,17 @@ FROM ${q.ident(`${source}_landing_fast`)} WHERE _file IN (${[...fastFiles].map((
     }
     parts.push(shape(q.parseJsonLines(parseInput, '_raw', jsonFields)));
   }
-  // Warnings are flagged on every row and counted on valid ones only. Nothing in the outer SELECT
-  // refers to `_error`: an optimizer may inline a column computed below into each reference, and
-  // `_error` is the costliest expression of the landing step.
+  // Warnings are flagged on every row and counted on valid ones only; values are cast with
+  // TRY_CAST, so a bad record's value cannot fail the statement. File and text are kept for bad
+  // records only (the quarantine needs them; ten million copies of a path would not be free).
   const warningColumns = Object.entries(warnings).map(([rule, expr]) => `CASE WHEN ${expr} THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`);
   await engine.materialize(
     checked,
     `SELECT
   ${fields.map((f) => `${typedValue(q, f)} AS ${q.ident(f.name)}`).join(',\n  ')},
-  _error, _file, _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
+  _error,
+  CASE WHEN _error IS NOT NULL THEN _file END AS _file,
+  CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
 FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${parts.join('\nUNION ALL\n')}) parsed) checked`,
   );
 }
