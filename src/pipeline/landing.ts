@@ -77,6 +77,18 @@ async function assertReadable(file: string): Promise<void> {
   }
 }
 
+/** The engine relations the landing step makes for one source, named in one place. */
+function landingRelations(source: LandingSource) {
+  const name = (step: string): string => `${source}_landing_${step}`;
+  return {
+    raw: name('raw'),
+    fast: name('fast'),
+    preparsed: name('preparsed'),
+    checked: name('checked'),
+    quarantine: name('quarantine'),
+  };
+}
+
 export interface LandingOptions {
   /** The run's start: the reference for `time_in_future` and odd birthdays. */
   readonly nowMillis: number;
@@ -103,7 +115,8 @@ export async function prepareLanding(
 
   const q = engine.dialect;
   const fields = landingFields(source);
-  const checked = `${source}_landing_checked`;
+  const relations = landingRelations(source);
+  const { checked } = relations;
   const jsonFields = fields.map((f): JsonField => ({
     name: f.name,
     json: f.kind === 'finite_number' || f.kind.includes('epoch') || f.kind.includes('integer') ? 'number' : 'string',
@@ -116,8 +129,7 @@ export async function prepareLanding(
   // other file (and every file of other engines) is read line by line. A fast file that turns out
   // to hold a bad value (an email that is not one, a time out of range...) is read again line by
   // line, since its quarantine records need their text and line numbers.
-  const fast = `${source}_landing_fast`;
-  let fastFiles = new Set(isFastLandingReader(engine) ? await engine.readCleanLanding(files, jsonFields, fast) : []);
+  let fastFiles = new Set(isFastLandingReader(engine) ? await engine.readCleanLanding(files, jsonFields, relations.fast) : []);
   let lineFiles = files.filter((f) => !fastFiles.has(f));
   await materializeChecked(build, fastFiles, lineFiles);
   const badFast = (
@@ -128,9 +140,8 @@ export async function prepareLanding(
     lineFiles = files.filter((f) => !fastFiles.has(f));
     await materializeChecked(build, fastFiles, lineFiles);
   }
-  await engine.dropRelation(fast);
-  await engine.dropRelation(`${source}_landing_preparsed`);
-  const rawRelation = `${source}_landing_raw`;
+  await engine.dropRelation(relations.fast);
+  await engine.dropRelation(relations.preparsed);
 
   const warningCounts: Counts = {};
   const sums = Object.keys(warnings).map((rule) => `sum(CASE WHEN _error IS NULL THEN ${q.ident(`_w_${rule}`)} ELSE 0 END) AS ${q.ident(rule)}`);
@@ -138,10 +149,10 @@ export async function prepareLanding(
     `SELECT ${[...sums, 'count(*) - count(_error) AS "_valid"'].join(', ')} FROM ${q.ident(checked)}`,
   );
   for (const rule of WARNING_RULES) if (totals?.[rule] != null) warningCounts[rule] = Number(totals[rule]);
-  const records = await quarantineRecords(engine, checked, lineFiles.length > 0 ? rawRelation : undefined);
+  const records = await quarantineRecords(engine, checked, lineFiles.length > 0 ? relations.raw : undefined);
   const quarantined: Counts = {};
   for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
-  const quarantineRelation = `${source}_landing_quarantine`;
+  const quarantineRelation = relations.quarantine;
   await engine.loadRows(
     quarantineRelation,
     QUARANTINE_COLUMNS,
@@ -180,6 +191,7 @@ interface CheckedBuild {
 async function materializeChecked(build: CheckedBuild, fastFiles: ReadonlySet<string>, lineFiles: readonly string[]): Promise<void> {
   const { engine, source, fields, jsonFields, checked, warnings, nowMillis } = build;
   const q = engine.dialect;
+  const relations = landingRelations(source);
   // Every part has these columns, in this order (see Dialect.parseJsonLines).
   const parsedColumns = ['_file', '_raw', '_json_ok', '_is_object', '_key_count', ...fields.flatMap((f) => [f.name, `${f.name}__type`])];
   const shape = (select: string): string => `SELECT ${parsedColumns.map((c) => q.ident(c)).join(', ')} FROM (${select}) part`;
@@ -193,17 +205,15 @@ async function materializeChecked(build: CheckedBuild, fastFiles: ReadonlySet<st
       return `${q.ident(f.name)}, ${type} AS ${q.ident(`${f.name}__type`)}`;
     })
     .join(', ')}
-FROM ${q.ident(`${source}_landing_fast`)} WHERE _file IN (${[...fastFiles].map((f) => q.str(f)).join(', ')})`),
+FROM ${q.ident(relations.fast)} WHERE _file IN (${[...fastFiles].map((f) => q.str(f)).join(', ')})`),
     );
   }
   if (lineFiles.length > 0) {
-    const rawRelation = `${source}_landing_raw`;
-    await engine.attachLanding(source, lineFiles, rawRelation);
-    let parseInput = q.ident(rawRelation);
+    await engine.attachLanding(source, lineFiles, relations.raw);
+    let parseInput = q.ident(relations.raw);
     if (q.preparseJsonLines) {
-      const preparsed = `${source}_landing_preparsed`;
-      await engine.materialize(preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
-      parseInput = q.ident(preparsed);
+      await engine.materialize(relations.preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
+      parseInput = q.ident(relations.preparsed);
     }
     parts.push(shape(q.parseJsonLines(parseInput, '_raw', jsonFields)));
   }

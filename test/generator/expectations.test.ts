@@ -11,27 +11,8 @@ import {
   resolveCustomers,
 } from '../../src/generator/expectations.js';
 import type { AccelerometerReading, CustomerRecord, StepTrainerReading } from '../../src/generator/records.js';
+import { acc, customer, step } from './record-builders.js';
 
-function customer(email: string, serialNumber: string, lastUpdateDate: number, research: number | null, phone = '555'): CustomerRecord {
-  return {
-    customerName: 'Test Person',
-    email,
-    phone,
-    birthDay: '1990-01-01',
-    serialNumber,
-    registrationDate: 100,
-    lastUpdateDate,
-    shareWithResearchAsOfDate: research,
-    shareWithPublicAsOfDate: null,
-    shareWithFriendsAsOfDate: null,
-  };
-}
-const acc = (user: string, timestamp: number, x: number, y = x, z = x): AccelerometerReading => ({ user, timestamp, x, y, z });
-const step = (serialNumber: string, sensorReadingTime: number, distanceFromObject: number): StepTrainerReading => ({
-  sensorReadingTime,
-  serialNumber,
-  distanceFromObject,
-});
 
 const customers: CustomerRecord[] = [
   customer('Ann@x.com', 'SA', 100, 100), // A: trusted, consent 100

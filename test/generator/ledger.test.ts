@@ -7,23 +7,7 @@ import { computeExpectations } from '../../src/generator/expectations.js';
 import { assembleLedger, countReadingLedger, customerStatuses, isBalanced, JOB_NAMES } from '../../src/generator/ledger.js';
 import { JOB_OUTPUT } from '../../src/generator/generate-lake.js';
 import type { AccelerometerReading, CustomerRecord, StepTrainerReading } from '../../src/generator/records.js';
-
-function customer(email: string, serialNumber: string, lastUpdateDate: number, research: number | null, phone = '555'): CustomerRecord {
-  return {
-    customerName: 'Test Person',
-    email,
-    phone,
-    birthDay: '1990-01-01',
-    serialNumber,
-    registrationDate: 100,
-    lastUpdateDate,
-    shareWithResearchAsOfDate: research,
-    shareWithPublicAsOfDate: null,
-    shareWithFriendsAsOfDate: null,
-  };
-}
-const acc = (user: string, timestamp: number, x: number, y = x, z = x): AccelerometerReading => ({ user, timestamp, x, y, z });
-const step = (serialNumber: string, sensorReadingTime: number, distanceFromObject: number): StepTrainerReading => ({ sensorReadingTime, serialNumber, distanceFromObject });
+import { acc, customer, step } from './record-builders.js';
 
 const customers: CustomerRecord[] = [
   customer('ann@x.com', 'SA', 100, 100), // A: trusted (consent 100)
