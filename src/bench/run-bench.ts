@@ -145,13 +145,13 @@ function report(results: SizeResult[], repeats: number): string {
     '',
     'Targets: <= 1.2x (issue 2) and, with validation and checks, <= 1.3x (issue 3) at 10M readings.',
     '`reference.sql` reads the landing files with `read_json` and trusts them. `stedi run` in addition',
-    'proves each landing file clean before reading it fast (a text pass, plus per-field JSON types:',
-    "DuckDB's reader turns `\"12\"` into 12 and accepts trailing commas and NaN), validates every record",
-    'against the contract and reads doubtful files line by line for quarantine and line numbers,',
+    'parses every landing line itself (a cheap text test sends any line DuckDB\'s lenient reader could',
+    "misread, such as `\"12\"` for 12, `true`, NaN or a trailing comma, to an exact parse), validates every record",
+    'against the contract and quarantines bad ones with file and line number,',
     'classifies every input row of every job with its reason (the ledger), runs 18 checks on the new',
     'tables before publishing (unique keys, references, the privacy invariants including a full',
     'same-customer pairing check), then stages and atomically publishes every table and the quarantine.',
-    'Run `stedi run --lake bench/work/10m` to see the time per step.',  ].join('\n');
+    'Run `stedi run --lake bench/work/10m` to see the time per step (`STEDI_TRACE_SQL=1`: per statement).',  ].join('\n');
 }
 
 function trinoReport(results: SizeResult[], repeats: number, trinoUrl: string): string {

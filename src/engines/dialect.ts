@@ -44,11 +44,6 @@ export interface Dialect {
    * `relation` is passed through. Keys match exactly, as spelled.
    */
   parseJsonLines(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
-  /**
-   * Optional first pass for engines that parse faster in two steps: its result is materialized
-   * by the caller and handed to parseJsonLines in place of the raw relation (same raw column).
-   */
-  preparseJsonLines?(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
 }
 
 export interface JsonField {

@@ -3,7 +3,7 @@
  * its SQL. Engine folders (engines/duckdb, engines/trino) implement this; nothing outside them
  * knows which engine runs.
  */
-import type { Dialect, JsonField } from './dialect.js';
+import type { Dialect } from './dialect.js';
 import type { LandingSource, TableName } from '../lake/tables.js';
 
 export interface LandingFile {
@@ -19,25 +19,6 @@ export interface UnreadableLine {
 }
 
 export type LoadValue = string | number | null;
-
-/**
- * An optional ability: reading landing files that are plain, well-formed JSON lines straight into
- * typed columns, much faster than line by line. Engines that have it implement it; callers test
- * with isFastLandingReader and fall back to the line-by-line path for every other file.
- */
-export interface FastLandingReader {
-  /**
-   * Read the files among `files` whose every line is an object with exactly the contract's keys,
-   * each of the expected JSON type, into relation `relation` with columns `_file` and one per
-   * field (VARCHAR for strings, DOUBLE for numbers). Returns the files it read; the others (any
-   * doubt at all) are left to the line-by-line path.
-   */
-  readCleanLanding(files: readonly string[], fields: readonly JsonField[], relation: string): Promise<string[]>;
-}
-
-export function isFastLandingReader(engine: Engine): engine is Engine & FastLandingReader {
-  return typeof (engine as Partial<FastLandingReader>).readCleanLanding === 'function';
-}
 
 export interface Engine {
   readonly dialect: Dialect;

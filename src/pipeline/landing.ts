@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isFastLandingReader, type Engine, type LoadValue } from '../engines/engine.js';
+import type { Engine, LoadValue } from '../engines/engine.js';
 import type { JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
@@ -82,8 +82,6 @@ function landingRelations(source: LandingSource) {
   const name = (step: string): string => `${source}_landing_${step}`;
   return {
     raw: name('raw'),
-    fast: name('fast'),
-    preparsed: name('preparsed'),
     checked: name('checked'),
     quarantine: name('quarantine'),
   };
@@ -125,23 +123,8 @@ export async function prepareLanding(
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
   const build: CheckedBuild = { engine, source, fields, jsonFields, checked, warnings, nowMillis: options.nowMillis };
 
-  // Files that are provably plain JSON lines take the engine's fast reader, if it has one; every
-  // other file (and every file of other engines) is read line by line. A fast file that turns out
-  // to hold a bad value (an email that is not one, a time out of range...) is read again line by
-  // line, since its quarantine records need their text and line numbers.
-  let fastFiles = new Set(isFastLandingReader(engine) ? await engine.readCleanLanding(files, jsonFields, relations.fast) : []);
-  let lineFiles = files.filter((f) => !fastFiles.has(f));
-  await materializeChecked(build, fastFiles, lineFiles);
-  const badFast = (
-    await engine.query<{ file: string }>(`SELECT DISTINCT _file AS file FROM ${q.ident(checked)} WHERE _error IS NOT NULL AND _raw IS NULL`)
-  ).map((r) => r.file);
-  if (badFast.length > 0) {
-    fastFiles = new Set([...fastFiles].filter((f) => !badFast.includes(f)));
-    lineFiles = files.filter((f) => !fastFiles.has(f));
-    await materializeChecked(build, fastFiles, lineFiles);
-  }
-  await engine.dropRelation(relations.fast);
-  await engine.dropRelation(relations.preparsed);
+  await engine.attachLanding(source, files, relations.raw);
+  await materializeChecked(build);
 
   const warningCounts: Counts = {};
   const sums = Object.keys(warnings).map((rule) => `sum(CASE WHEN _error IS NULL THEN ${q.ident(`_w_${rule}`)} ELSE 0 END) AS ${q.ident(rule)}`);
@@ -149,7 +132,7 @@ export async function prepareLanding(
     `SELECT ${[...sums, 'count(*) - count(_error) AS "_valid"'].join(', ')} FROM ${q.ident(checked)}`,
   );
   for (const rule of WARNING_RULES) if (totals?.[rule] != null) warningCounts[rule] = Number(totals[rule]);
-  const records = await quarantineRecords(engine, checked, lineFiles.length > 0 ? relations.raw : undefined);
+  const records = await quarantineRecords(engine, checked, relations.raw);
   const quarantined: Counts = {};
   for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
   const quarantineRelation = relations.quarantine;
@@ -185,38 +168,12 @@ interface CheckedBuild {
 /**
  * Relation `checked`: every record of the source once, with its typed values, `_error`
  * (`rule:field` of its first failed check, NULL when valid), a 0/1 column per warning, and, for bad
- * records only, `_file` and `_raw`. Fast-read files contribute their rows from the fast relation;
- * `lineFiles` are parsed line by line.
+ * records only, `_file` and `_raw`. One statement over the attached lines: parse, check, keep.
  */
-async function materializeChecked(build: CheckedBuild, fastFiles: ReadonlySet<string>, lineFiles: readonly string[]): Promise<void> {
+async function materializeChecked(build: CheckedBuild): Promise<void> {
   const { engine, source, fields, jsonFields, checked, warnings, nowMillis } = build;
   const q = engine.dialect;
-  const relations = landingRelations(source);
-  // Every part has these columns, in this order (see Dialect.parseJsonLines).
-  const parsedColumns = ['_file', '_raw', '_json_ok', '_is_object', '_key_count', ...fields.flatMap((f) => [f.name, `${f.name}__type`])];
-  const shape = (select: string): string => `SELECT ${parsedColumns.map((c) => q.ident(c)).join(', ')} FROM (${select}) part`;
-  const parts: string[] = [];
-  if (fastFiles.size > 0) {
-    parts.push(
-      shape(`SELECT _file, NULL AS _raw, true AS _json_ok, true AS _is_object, ${q.int(fields.length)} AS _key_count,
-  ${jsonFields
-    .map((f) => {
-      const type = f.nullable ? `CASE WHEN ${q.ident(f.name)} IS NULL THEN 'null' ELSE ${q.str(f.json)} END` : q.str(f.json);
-      return `${q.ident(f.name)}, ${type} AS ${q.ident(`${f.name}__type`)}`;
-    })
-    .join(', ')}
-FROM ${q.ident(relations.fast)} WHERE _file IN (${[...fastFiles].map((f) => q.str(f)).join(', ')})`),
-    );
-  }
-  if (lineFiles.length > 0) {
-    await engine.attachLanding(source, lineFiles, relations.raw);
-    let parseInput = q.ident(relations.raw);
-    if (q.preparseJsonLines) {
-      await engine.materialize(relations.preparsed, q.preparseJsonLines(parseInput, '_raw', jsonFields));
-      parseInput = q.ident(relations.preparsed);
-    }
-    parts.push(shape(q.parseJsonLines(parseInput, '_raw', jsonFields)));
-  }
+  const parsed = q.parseJsonLines(q.ident(landingRelations(source).raw), '_raw', jsonFields);
   // Warnings are flagged on every row and counted on valid ones only; values are cast with
   // TRY_CAST, so a bad record's value cannot fail the statement. File and text are kept for bad
   // records only (the quarantine needs them; ten million copies of a path would not be free).
@@ -228,14 +185,14 @@ FROM ${q.ident(relations.fast)} WHERE _file IN (${[...fastFiles].map((f) => q.st
   _error,
   CASE WHEN _error IS NOT NULL THEN _file END AS _file,
   CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
-FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${parts.join('\nUNION ALL\n')}) parsed) checked`,
+FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${parsed}) parsed) checked`,
   );
 }
 
 /** Bad records with their line numbers: engine-unreadable lines, then contract failures located per file. */
-async function quarantineRecords(engine: Engine, checked: string, rawRelation: string | undefined): Promise<QuarantineRecord[]> {
+async function quarantineRecords(engine: Engine, checked: string, rawRelation: string): Promise<QuarantineRecord[]> {
   const q = engine.dialect;
-  const unreadable = rawRelation === undefined ? [] : await engine.unreadableLines(rawRelation);
+  const unreadable = await engine.unreadableLines(rawRelation);
   const records: QuarantineRecord[] = unreadable.map((u) => ({
     source_file: u.file,
     line_number: u.line,

@@ -35,48 +35,30 @@ export const duckdbDialect: Dialect = {
     const { inner, outer } = hmacPads(key);
     return `sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(${expr}))))`;
   },
-  preparseJsonLines(relation, rawColumn, fields) {
-    // The fast path parses each line once into typed values (as fast as read_json) and calls a
-    // line clean when every value came out and the text shows each was written with the expected
-    // JSON type (DuckDB's casts are lenient: "12" -> 12, true -> 1). It is materialized on its
-    // own: in one statement, DuckDB's optimizer pushes the clean test below the parse and then
-    // parses the line once per field.
+  parseJsonLines(relation, rawColumn, fields) {
+    // Two ways to parse a line, chosen per line. Nearly every line is canonical (see
+    // canonicalLine): one json_transform into typed columns reads it exactly. Any other line (bad
+    // records: rare) takes the exact path, which reads each value's JSON text to name its type;
+    // CASE evaluates that branch for those lines only.
     const raw = ident(rawColumn);
     const typed = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.json === 'string' ? 'VARCHAR' : 'DOUBLE'])));
-    // Clean means: every value parsed, each string field starts with a quote, and the line has
-    // exactly the quotes of its keys and its string values (so no number was written as a string,
-    // no extra key, no escaped quote, no array of strings) and no true/false (read as 1/0).
-    const strings = fields.filter((f) => f.json === 'string').length;
-    const quotes = `length(${raw}) - length(replace(${raw}, '"', ''))`;
-    const stringStart = (name: string): string =>
-      `(strpos(${raw}, ${str(`"${name}":"`)}) > 0 OR strpos(${raw}, ${str(`"${name}": "`)}) > 0)`;
-    const clean = [
-      ...fields.map((f) => `_fast.${ident(f.name)} IS NOT NULL`),
-      // A string field must hold a string, not an array or object whose text DuckDB would accept.
-      ...fields.filter((f) => f.json === 'string').map((f) => stringStart(f.name)),
-      `${quotes} = ${2 * (fields.length + strings)}`,
-      `strpos(${raw}, 'true') = 0`,
-      `strpos(${raw}, 'false') = 0`,
-      // What DuckDB's reader tolerates and JSON does not goes to the exact path too.
-      `NOT (${suspectLenient(raw)})`,
-    ].join(' AND ');
-    return `SELECT *, coalesce(${clean}, false) AS _clean
-FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation})`;
-  },
-  parseJsonLines(relation, rawColumn, fields) {
-    // Clean lines (see preparseJsonLines) keep their typed values and have exactly the contract's
-    // keys; the rest (bad records: rare) take the exact path, which reads each value's JSON text
-    // to name its type.
-    const raw = ident(rawColumn);
-    const fastColumns = fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}, '${f.json}' AS ${ident(`${f.name}__type`)}`);
-    return `SELECT * EXCLUDE (_fast, _clean),
-  true AS _json_ok,
-  true AS _is_object,
-  ${fields.length} AS _key_count,
-  ${fastColumns.join(',\n  ')}
-FROM ${relation} WHERE _clean
-UNION ALL BY NAME
-${exactParse(`(SELECT * EXCLUDE (_fast, _clean) FROM ${relation} WHERE NOT _clean)`, raw, fields)}`;
+    const exact = exactColumns(raw, fields);
+    const pick = (fast: string, slow: string): string => `CASE WHEN _canonical THEN ${fast} ELSE ${slow} END`;
+    const columns = fields.flatMap((f) => {
+      const fast = `_fast.${ident(f.name)}`;
+      const fastType = f.nullable ? `CASE WHEN ${fast} IS NULL THEN 'null' ELSE ${str(f.json)} END` : str(f.json);
+      const slow = exact.fields.get(f.name);
+      if (!slow) throw new Error(`no exact parse for field ${f.name}`);
+      return [`${pick(fast, slow.value)} AS ${ident(f.name)}`, `${pick(fastType, slow.type)} AS ${ident(`${f.name}__type`)}`];
+    });
+    return `SELECT * EXCLUDE (_fast, _canonical, _rec),
+  ${pick('true', exact.jsonOk)} AS _json_ok,
+  ${pick('true', exact.isObject)} AS _is_object,
+  ${pick(String(fields.length), exact.keyCount)} AS _key_count,
+  ${columns.join(',\n  ')}
+FROM (SELECT *, CASE WHEN _canonical THEN NULL ELSE try(json_transform(${raw}, ${str(exact.structure)})) END AS _rec
+  FROM (SELECT *, coalesce(${canonicalLine(raw, fields)}, false) AS _canonical
+    FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation}) fast) canonical) exact`;
   },
 };
 
@@ -104,32 +86,68 @@ function keyCount(raw: string, expected: number, isObject: string): string {
 }
 
 /**
- * The exact path: json_transform into a struct whose fields are JSON text, so the first character
- * of each value names its JSON type. JSON null and an absent key both come back as NULL;
+ * A line is canonical when its text is the contract's record written compactly, keys in contract
+ * order, and json_transform read every value: then the typed values are exactly what the line
+ * says. The test is cheap text matching (LIKE and strpos, no regex), because every line takes it:
+ *  - the line matches the skeleton `{"k1":"%","k2":%,...}` (a string field's value between quotes);
+ *  - it holds no quote beyond the skeleton's own, so every `%` above is quote-free: no number
+ *    written as a string, no extra key, no string where a number belongs, no escaped quote;
+ *  - none of the tokens DuckDB's reader tolerates and JSON does not, or that it casts: true/false
+ *    (read as 1/0), NaN, Infinity, a trailing comma (the last value must end the line);
+ *  - every value came out: finite, or (where allowed) null because the line says null.
+ * A line failing any of these is only read the exact way; it is not thereby bad.
+ */
+function canonicalLine(raw: string, fields: readonly JsonField[]): string {
+  if (fields.some((f) => /[%_\\"]/.test(f.name))) return 'false';
+  const skeleton = `{${fields.map((f) => `"${f.name}":${f.json === 'string' ? '"%"' : '%'}`).join(',')}}`;
+  const quotes = 2 * fields.length + 2 * fields.filter((f) => f.json === 'string').length;
+  // After the last key, no comma: a number's text holds none, so one would be a trailing comma.
+  const last = fields[fields.length - 1];
+  const trailingComma = last?.json === 'number' ? [`NOT ${raw} LIKE ${str(`%"${last.name}":%,%`)}`] : [];
+  return [
+    `${raw} LIKE ${str(skeleton)}`,
+    `NOT ${raw} LIKE ${str(`%${'"%'.repeat(quotes + 1)}`)}`,
+    ...['true', 'false', 'NaN', 'Infinity'].map((token) => `strpos(${raw}, ${str(token)}) = 0`),
+    ...trailingComma,
+    ...fields.map((f) => {
+      const value = `_fast.${ident(f.name)}`;
+      if (f.json === 'string') return `${value} IS NOT NULL`;
+      // NULL must come from a JSON null: DuckDB also reads {} or [] as NULL.
+      return f.nullable ? `(isfinite(${value}) OR strpos(${raw}, ${str(`"${f.name}":null`)}) > 0)` : `isfinite(${value})`;
+    }),
+  ].join('\n      AND ');
+}
+
+/**
+ * The exact path: json_transform (as `_rec`) into a struct whose fields are JSON text, so the first
+ * character of each value names its JSON type. JSON null and an absent key both come back as NULL;
  * json_exists tells them apart. try() turns a malformed line into NULL.
  */
-function exactParse(relation: string, raw: string, fields: readonly JsonField[]): string {
+function exactColumns(raw: string, fields: readonly JsonField[]) {
   const structure = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, 'JSON'])));
   const digit = `IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
-  const columns = fields.map((f) => {
-    const text = `_rec.${ident(f.name)}::VARCHAR`;
-    const value =
-      f.json === 'string'
-        ? `CASE WHEN left(${text}, 1) = '"' THEN _rec.${ident(f.name)}->>'$' END`
-        : `CASE WHEN left(${text}, 1) ${digit} THEN TRY_CAST(${text} AS DOUBLE) END`;
-    const type = `CASE
+  const columns = new Map(
+    fields.map((f) => {
+      const text = `_rec.${ident(f.name)}::VARCHAR`;
+      const value =
+        f.json === 'string'
+          ? `CASE WHEN left(${text}, 1) = '"' THEN _rec.${ident(f.name)}->>'$' END`
+          : `CASE WHEN left(${text}, 1) ${digit} THEN TRY_CAST(${text} AS DOUBLE) END`;
+      const type = `CASE
       WHEN _rec IS NULL THEN NULL
       WHEN _rec.${ident(f.name)} IS NULL THEN CASE WHEN json_exists(${raw}, ${str(`$."${f.name}"`)}) THEN 'null' ELSE 'absent' END
       WHEN left(${text}, 1) = '"' THEN 'string'
       WHEN left(${text}, 1) ${digit} THEN 'number'
       ELSE 'other' END`;
-    return `${value} AS ${ident(f.name)}, ${type} AS ${ident(`${f.name}__type`)}`;
-  });
+      return [f.name, { value, type }] as const;
+    }),
+  );
   const isObject = `_rec IS NOT NULL AND ltrim(${raw}) LIKE '{%'`;
-  return `SELECT * EXCLUDE (_rec),
-  CASE WHEN _rec IS NOT NULL THEN NOT (${lenientJson(raw)}) WHEN json_valid(${raw}) THEN NOT (${lenientJson(raw)}) ELSE false END AS _json_ok,
-  ${isObject} AS _is_object,
-  ${keyCount(raw, fields.length, isObject)} AS _key_count,
-  ${columns.join(',\n  ')}
-FROM (SELECT *, try(json_transform(${raw}, ${str(structure)})) AS _rec FROM ${relation})`;
+  return {
+    structure,
+    fields: columns,
+    jsonOk: `CASE WHEN _rec IS NOT NULL THEN NOT (${lenientJson(raw)}) WHEN json_valid(${raw}) THEN NOT (${lenientJson(raw)}) ELSE false END`,
+    isObject: `(${isObject})`,
+    keyCount: keyCount(raw, fields.length, isObject),
+  };
 }

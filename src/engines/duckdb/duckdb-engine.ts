@@ -4,8 +4,7 @@
  * output is written once as a Parquet file.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Engine, FastLandingReader, LoadValue, UnreadableLine } from '../engine.js';
-import type { JsonField } from '../dialect.js';
+import type { Engine, LoadValue, UnreadableLine } from '../engine.js';
 import type { LandingSource, TableName } from '../../lake/tables.js';
 import { duckdbDialect as d } from './duckdb-dialect.js';
 import { StediError } from '../../errors.js';
@@ -19,7 +18,7 @@ export interface DuckDbEngineOptions {
   threads?: number;
 }
 
-export class DuckDbEngine implements Engine, FastLandingReader {
+export class DuckDbEngine implements Engine {
   readonly dialect = d;
 
   /** Landing relation -> its rejects table (see attachLanding). */
@@ -61,12 +60,12 @@ export class DuckDbEngine implements Engine, FastLandingReader {
     const rejects = `${relation}__rejects`;
     this.rejectTables.set(relation, rejects);
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
-SELECT filename AS _file, rtrim(line, chr(13)) AS _raw
+SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
 FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
   header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
   max_line_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
   rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})
-WHERE line IS NOT NULL AND trim(line, ' ' || chr(9) || chr(13)) <> ''`);
+WHERE line IS NOT NULL AND line <> '' AND (prefix(line, '{') OR trim(line, ' ' || chr(9) || chr(13)) <> '')`);
   }
 
   async unreadableLines(relation: string): Promise<UnreadableLine[]> {
@@ -102,65 +101,6 @@ WHERE line IS NOT NULL AND trim(line, ' ' || chr(9) || chr(13)) <> ''`);
     }
   }
 
-  async readCleanLanding(files: readonly string[], fields: readonly JsonField[], relation: string): Promise<string[]> {
-    // read_json parses on its reader threads, several times faster than parsing line text; with
-    // JSON-typed columns each value keeps its JSON text, whose first character names its type.
-    // What read_json does not show (extra keys, whitespace, a trailing comma, a blank line it
-    // skipped) is caught by comparing, per file, the lines' total length with the length the
-    // parsed values would have written compactly: any difference sends the file line by line.
-    const digit = `IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
-    const columns = fields.map((f) => {
-      const text = `${d.ident(f.name)}::VARCHAR`;
-      return f.json === 'string'
-        ? // A string without escapes is its JSON text between the quotes; only escapes need decoding.
-          `CASE WHEN left(${text}, 1) <> '"' THEN NULL WHEN strpos(${text}, '\\') = 0 THEN (${text})[2:-2] ELSE ${d.ident(f.name)}->>'$' END AS ${d.ident(f.name)}`
-        : `CASE WHEN left(${text}, 1) ${digit} THEN TRY_CAST(${text} AS DOUBLE) END AS ${d.ident(f.name)}`;
-    });
-    // {"k1":v1,"k2":v2}: braces, commas, and per key its quotes and colon.
-    // A nullable field's JSON null reads as NULL and is written `null` (an absent key also reads as
-    // NULL, but then the line is shorter than this and the file is not clean).
-    const valueLength = (f: JsonField): string =>
-      f.nullable ? `coalesce(length(${d.ident(f.name)}::VARCHAR), 4)` : `length(${d.ident(f.name)}::VARCHAR)`;
-    const compact = `${2 + (fields.length - 1)} + ${fields.map((f) => `${f.name.length + 3} + ${valueLength(f)}`).join(' + ')}`;
-    const jsonColumns = `{${fields.map((f) => `${d.str(f.name)}: 'JSON'`).join(', ')}}`;
-    const parsed = `${relation}__json`;
-    try {
-      await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(parsed)} AS
-SELECT filename AS _file, ${compact} AS _compact, ${columns.join(', ')}
-FROM read_json(${fileList(files)}, format = 'newline_delimited', columns = ${jsonColumns}, filename = true,
-  maximum_object_size = ${MAX_LINE_BYTES})`);
-    } catch {
-      // A line read_json cannot parse: every file goes the line-by-line way, which names it.
-      return [];
-    }
-    const text = await this.query<{ file: string; lines: bigint | number; chars: bigint | number }>(
-      `SELECT filename AS file, count(*) AS lines, sum(length(line)) AS chars
-FROM read_csv(${fileList(files)}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
-  header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
-  max_line_size = ${MAX_LINE_BYTES}, ignore_errors = true)
-WHERE line IS NOT NULL AND line <> ''
-GROUP BY filename`,
-    );
-    const values = await this.query<{ file: string; lines: bigint | number; chars: bigint | number | null; typed: bigint | number }>(
-      `SELECT _file AS file, count(*) AS lines, sum(_compact) AS chars,
-  count_if(${fields.filter((f) => !f.nullable).map((f) => `${d.ident(f.name)} IS NULL`).join(' OR ')}) AS typed
-FROM ${d.ident(parsed)} GROUP BY _file`,
-    );
-    const byFile = new Map(text.map((t) => [t.file, t]));
-    const clean = values
-      .filter((v) => {
-        const t = byFile.get(v.file);
-        return t && Number(v.typed) === 0 && Number(t.lines) === Number(v.lines) && Number(t.chars) === Number(v.chars);
-      })
-      .map((v) => v.file);
-    // Keep only the clean files' rows (usually all of them: no copy, a delete at most).
-    const doubtful = values.map((v) => v.file).filter((f) => !clean.includes(f));
-    if (doubtful.length > 0) await this.run(`DELETE FROM ${d.ident(parsed)} WHERE _file IN (SELECT unnest(${fileList(doubtful)}::VARCHAR[]))`);
-    await this.dropRelation(relation);
-    await this.run(`ALTER TABLE ${d.ident(parsed)} RENAME TO ${d.ident(relation)}`);
-    return clean;
-  }
-
   async attachPublished(_table: TableName, parquetFile: string, relation: string): Promise<void> {
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS SELECT * FROM read_parquet(${d.str(parquetFile)})`);
   }
@@ -192,7 +132,9 @@ FROM ${d.ident(parsed)} GROUP BY _file`,
 
   async query<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
     try {
+      const started = Date.now();
       const reader = await this.conn.runAndReadAll(sql);
+      traceSql(sql, started);
       return reader.getRowObjects() as T[];
     } catch (err) {
       throw engineError(err);
@@ -207,11 +149,24 @@ FROM ${d.ident(parsed)} GROUP BY _file`,
 
   private async run(sql: string): Promise<void> {
     try {
+      const started = Date.now();
       await this.conn.run(sql);
+      traceSql(sql, started);
     } catch (err) {
       throw engineError(err);
     }
   }
+}
+
+/**
+ * STEDI_TRACE_SQL=1 prints each statement's duration and start to stderr (=full: the whole text):
+ * the way to see where a run spends its time.
+ */
+function traceSql(sql: string, startedMs: number): void {
+  const mode = process.env.STEDI_TRACE_SQL;
+  if (!mode) return;
+  const text = mode === 'full' ? sql : sql.slice(0, 160).replace(/\s+/g, ' ');
+  process.stderr.write(`sql ${String(Date.now() - startedMs).padStart(6)} ms  ${text}\n`);
 }
 
 const fileList = (files: readonly string[]): string => `[${files.map((f) => d.str(f)).join(', ')}]`;
