@@ -100,8 +100,10 @@ function contractFor(source: LandingSource): FieldContract[] {
 }
 
 // Deliberately loose: one @, something before it, a dot in the domain, no whitespace inside.
-/** What an email must look like once trimmed (also used, unanchored, by the pipeline's SQL checks). */
-export const EMAIL_PATTERN = '[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+';
+// White space spelled out rather than \s, whose meaning differs between JavaScript and the SQL
+// engines' regex libraries (Unicode spaces, \v): every engine and the service must agree.
+/** What an email must look like once trimmed (the SQL engines implement the same rule). */
+export const EMAIL_PATTERN = '[^\\t\\n\\f\\r @]+@[^\\t\\n\\f\\r @.]+(\\.[^\\t\\n\\f\\r @.]+)+';
 export const MAX_EMAIL_LENGTH = 254;
 const EMAIL = new RegExp(`^${EMAIL_PATTERN}$`);
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -175,9 +177,10 @@ export function checkField(name: string, kind: FieldKind, value: unknown, nowMil
   }
 }
 
+/** Trimmed of spaces, tabs, CR and LF only, as the SQL engines trim; length in characters. */
 function isEmail(value: string): boolean {
-  const trimmed = value.trim();
-  return trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed);
+  const trimmed = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  return [...trimmed].length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed);
 }
 
 function checkInteger(name: string, value: unknown): Violation | undefined {

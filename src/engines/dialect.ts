@@ -23,11 +23,10 @@ export interface Dialect {
   /** TRUE when the whole of `expr` matches the regular expression `pattern` (RE2/Java common subset). */
   fullMatch(expr: string, pattern: string): string;
   /**
-   * TRUE when `expr`, trimmed as trimSpace trims, is at most `maxLength` characters and matches
-   * `pattern` whole. `pattern` must not itself match leading or trailing spaces, so that an engine
-   * may match the untrimmed value with the spaces allowed around it (trimming every value is slow).
+   * TRUE when `expr`, trimmed as trimSpace trims, is an email by the landing contract:
+   * EMAIL_PATTERN whole and at most MAX_EMAIL_LENGTH characters (src/contracts/landing.ts).
    */
-  matchesTrimmed(expr: string, pattern: string, maxLength: number): string;
+  isEmail(expr: string): string;
   /** `expr` (text) as a DATE when it is a real `YYYY-MM-DD` date, else NULL. */
   isoDate(expr: string): string;
   /** A DATE literal. */

@@ -8,10 +8,8 @@ import type { Dialect } from '../engines/dialect.js';
 import type { LandingSource } from '../lake/tables.js';
 import {
   EARLIEST_PLAUSIBLE_MILLIS,
-  EMAIL_PATTERN,
   isTextKind,
   landingFields,
-  MAX_EMAIL_LENGTH,
   MAX_FUTURE_SKEW_MILLIS,
   MAX_SAFE_INTEGER,
   type FieldContract,
@@ -46,7 +44,7 @@ function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check
     case 'email':
       checks.push(
         [`${type} <> 'string'`, 'not_a_string'],
-        [`NOT ${q.matchesTrimmed(col, EMAIL_PATTERN, MAX_EMAIL_LENGTH)}`, 'not_an_email'],
+        [`NOT ${q.isEmail(col)}`, 'not_an_email'],
       );
       break;
     case 'epoch_millis':

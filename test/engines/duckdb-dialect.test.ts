@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { checkField } from '../../src/contracts/landing.js';
 import { duckdbDialect as d } from '../../src/engines/duckdb/duckdb-dialect.js';
 
 async function scalar(sql: string): Promise<unknown> {
@@ -31,5 +32,40 @@ describe('DuckDB dialect', () => {
 
   it('normalizes emails by trimming and lower-casing', async () => {
     expect(await scalar(`SELECT ${d.normalizeEmail(d.str('  Ann.Lee@Example.COM '))}`)).toBe('ann.lee@example.com');
+  });
+
+  it('decides what is an email exactly as the TypeScript contract does', async () => {
+    // Short strings over an alphabet of the characters the rule cares about, plus every edge case
+    // written out: the SQL translation of EMAIL_PATTERN must agree on each.
+    const alphabet = ['a', 'Z', '@', '.', ' ', '\t', '\n', '\r', '\f', 'é', '%', '_'];
+    let seed = 7;
+    const next = (n: number): number => {
+      // 32-bit LCG in integer arithmetic (a plain product would lose bits beyond 2^53 and cycle).
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const samples = new Set<string>([
+      'a@b.c', ' a@b.c ', '\ta@b.c\r\n', '\fa@b.c', 'a@b.c\f', '@b.c', 'a@.c', 'a@b.', 'a@b..c', 'a@b', 'a@@b.c',
+      'a@b@c.d', 'a.b@c.d', '.a@b.c', 'a b@c.d', 'é@ü.de', `${'a'.repeat(250)}@b.c`, `${'a'.repeat(251)}@b.c`,
+      `${'é'.repeat(250)}@b.c`, `  ${'a'.repeat(250)}@b.c  `, '',
+    ]);
+    const word = (max: number): string => Array.from({ length: next(max + 1) }, () => alphabet[next(alphabet.length)]).join('');
+    while (samples.size < 3000) {
+      // Half free strings, half shaped like local@domain.tld with any characters in the parts.
+      samples.add(next(2) === 0 ? word(9) : `${word(3)}@${word(3)}.${word(3)}`);
+    }
+    const values = [...samples];
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const rows = (await conn.runAndReadAll(`SELECT i, ${d.isEmail('v')} AS ok FROM (SELECT unnest(range(${values.length})) AS i, unnest([${values.map((v) => d.str(v)).join(', ')}]) AS v) ORDER BY i`)).getRowObjects();
+      const sql = rows.map((r) => [values[Number(r.i)], r.ok]);
+      const contract = values.map((v) => [v, checkField('email', 'email', v, 0) === undefined]);
+      expect(sql).toEqual(contract);
+      expect(contract.filter(([, ok]) => ok).length).toBeGreaterThan(20);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 });

@@ -1,18 +1,50 @@
 /** DuckDB SQL generation. Pure: no connection needed. */
 import type { Dialect, JsonField } from '../dialect.js';
 import { hmacPads } from '../../privacy/hmac-pads.js';
+import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../../contracts/landing.js';
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const str = (value: string): string => `'${value.replaceAll("'", "''")}'`;
-const SPACE = `' ' || chr(9) || chr(10) || chr(13)`;
-const EDGE = `(' ', chr(9), chr(10), chr(13))`;
+const SPACE_CHARS = [`' '`, 'chr(9)', 'chr(10)', 'chr(13)'];
+const SPACE = SPACE_CHARS.join(' || ');
 
 /**
  * trim() with a set of characters costs a scan per value even when there is nothing to trim, and
- * emails are trimmed once per reading: test the first and last character first.
+ * emails are trimmed once per reading: test the first and last byte first (prefix and suffix
+ * compare bytes; left and right would count characters of the whole value).
  */
 function trimSpace(expr: string): string {
-  return `CASE WHEN left(${expr}, 1) IN ${EDGE} OR right(${expr}, 1) IN ${EDGE} THEN trim(${expr}, ${SPACE}) ELSE ${expr} END`;
+  return `CASE WHEN ${spaceAtEdge(expr)} THEN trim(${expr}, ${SPACE}) ELSE ${expr} END`;
+}
+
+function spaceAtEdge(expr: string): string {
+  return SPACE_CHARS.flatMap((c) => [`prefix(${expr}, ${c})`, `suffix(${expr}, ${c})`]).join(' OR ');
+}
+
+/**
+ * The contract's email rule without a regular expression: every reading's user is checked, and a
+ * regex per value costs more than parsing the line. EMAIL_PATTERN says: no tab, LF, FF, CR or
+ * space; exactly one @ with something before it; after it at least two dot-separated labels, none
+ * empty. A test holds this translation to the TypeScript contract.
+ */
+function isEmail(expr: string): string {
+  if (EMAIL_PATTERN !== '[^\\t\\n\\f\\r @]+@[^\\t\\n\\f\\r @.]+(\\.[^\\t\\n\\f\\r @.]+)+') {
+    throw new Error('EMAIL_PATTERN changed: update the DuckDB translation of the email rule');
+  }
+  const rule = (t: string): string =>
+    [
+      ...['chr(9)', 'chr(10)', 'chr(12)', 'chr(13)', `' '`].map((c) => `NOT contains(${t}, ${c})`),
+      `${t} LIKE '%@%.%'`,
+      `NOT prefix(${t}, '@')`,
+      `NOT ${t} LIKE '%@%@%'`,
+      `NOT ${t} LIKE '%@.%'`,
+      `NOT ${t} LIKE '%@%..%'`,
+      `NOT suffix(${t}, '.')`,
+      // strlen counts bytes, never fewer than characters: only long values need counting.
+      `(strlen(${t}) <= ${MAX_EMAIL_LENGTH} OR length(${t}) <= ${MAX_EMAIL_LENGTH})`,
+    ].join(' AND ');
+  const trimmed = `trim(${expr}, ${SPACE})`;
+  return `CASE WHEN ${spaceAtEdge(expr)} THEN ${rule(trimmed)} ELSE ${rule(expr)} END`;
 }
 
 export const duckdbDialect: Dialect = {
@@ -23,8 +55,7 @@ export const duckdbDialect: Dialect = {
   normalizeEmail: (expr) => `lower(${trimSpace(expr)})`,
   trimSpace,
   fullMatch: (expr, pattern) => `regexp_full_match(${expr}, ${str(pattern)})`,
-  matchesTrimmed: (expr, pattern, maxLength) =>
-    `(regexp_full_match(${expr}, ${str(`[ \t\r\n]*(?:${pattern})[ \t\r\n]*`)}) AND CASE WHEN length(${expr}) <= ${maxLength} THEN true ELSE length(trim(${expr}, ${SPACE})) <= ${maxLength} END)`,
+  isEmail,
   isoDate: (expr) => `CASE WHEN regexp_full_match(${expr}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN try_strptime(${expr}, '%Y-%m-%d')::DATE END`,
   date: (isoDay) => `DATE ${str(isoDay)}`,
   toBigint: (expr) => `TRY_CAST(${expr} AS BIGINT)`,

@@ -2,6 +2,7 @@
  * Trino SQL generation. Pure: no connection needed (tested in test/engines/trino-dialect.test.ts).
  * Also what Amazon Athena (engine v3, Trino-based) speaks.
  */
+import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../../contracts/landing.js';
 import type { Dialect, JsonField } from '../dialect.js';
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -46,8 +47,8 @@ export const trinoDialect: Dialect = {
   trimSpace: (expr) => `trim(${expr}, ${SPACE})`,
   // Trino's regexp_like finds a match anywhere; anchoring the whole pattern makes it a full match.
   fullMatch: (expr, pattern) => `regexp_like(${expr}, ${str(`^(?:${pattern})$`)})`,
-  matchesTrimmed: (expr, pattern, maxLength) =>
-    `(length(trim(${expr}, ${SPACE})) <= ${maxLength} AND regexp_like(trim(${expr}, ${SPACE}), ${str(`^(?:${pattern})$`)}))`,
+  isEmail: (expr) =>
+    `(length(trim(${expr}, ${SPACE})) <= ${MAX_EMAIL_LENGTH} AND regexp_like(trim(${expr}, ${SPACE}), ${str(`^(?:${EMAIL_PATTERN})$`)}))`,
   // CAST to date refuses impossible days (2023-02-30); try() makes that NULL, as in DuckDB.
   isoDate: (expr) => `CASE WHEN regexp_like(${expr}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN try(CAST(${expr} AS date)) END`,
   date: (isoDay) => `DATE ${str(isoDay)}`,
