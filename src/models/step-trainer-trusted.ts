@@ -54,16 +54,16 @@ export const stepTrainerTrusted: Model = {
   LEFT JOIN ${ctx.ref('customer_curated')} c ON c.email = o.owner`,
         ],
         [
-          // Among kept rows only: a key whose readings disagree on the distance.
-          'keyed',
-          `SELECT *,
-    min(CASE WHEN _reason IS NULL THEN distance_from_object END) OVER (PARTITION BY serial_number, sensor_reading_time) AS low,
-    max(CASE WHEN _reason IS NULL THEN distance_from_object END) OVER (PARTITION BY serial_number, sensor_reading_time) AS high
-  FROM attributed`,
+          // Among kept rows only: keys whose readings disagree on the distance (an aggregate and a
+          // join: a window over every reading would sort them all).
+          'conflicts',
+          `SELECT serial_number, sensor_reading_time FROM attributed WHERE _reason IS NULL
+  GROUP BY serial_number, sensor_reading_time HAVING min(distance_from_object) <> max(distance_from_object)`,
         ],
       ],
-      `SELECT serial_number, sensor_reading_time, distance_from_object,
-  CASE WHEN _reason IS NULL AND low <> high THEN 'conflicting_distance' ELSE _reason END AS _reason
-FROM keyed`,
+      `SELECT a.serial_number, a.sensor_reading_time, a.distance_from_object,
+  CASE WHEN a._reason IS NULL AND k.serial_number IS NOT NULL THEN 'conflicting_distance' ELSE a._reason END AS _reason
+FROM attributed a
+LEFT JOIN conflicts k ON k.serial_number = a.serial_number AND k.sensor_reading_time = a.sensor_reading_time`,
     ),
 };
