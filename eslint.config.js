@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bin/', 'coverage/', '.cache/'] },
+  { ignores: ['dist/', 'node_modules/', 'bin/', 'coverage/', '.cache/', 'bench/work/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
