@@ -18,6 +18,11 @@ export interface Dialect {
    * hmac_sha256, DuckDB composes it from sha256 over blobs (RFC 2104).
    */
   hmacSha256Hex(expr: string, key: Buffer): string;
+  /**
+   * Optional: a 64-bit hash of the columns, equal whenever the values are equal (as GROUP BY
+   * compares them). Lets a uniqueness check group one number instead of the key columns.
+   */
+  keyHash?(columns: readonly string[]): string;
   /** Trim spaces, tabs, CR and LF from both ends. */
   trimSpace(expr: string): string;
   /** TRUE when the whole of `expr` matches the regular expression `pattern` (RE2/Java common subset). */

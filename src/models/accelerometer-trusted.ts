@@ -21,6 +21,13 @@ export const accelerometerTrusted: Model = {
     withSteps(
       [
         ...customerStatusSteps(ctx),
+        // One lookup row per email (thousands), so that each reading (millions) is joined once.
+        [
+          'customers',
+          `SELECT coalesce(t.email, s.email) AS email, s.status, t.email IS NOT NULL AS is_trusted,
+    t.share_with_research_as_of_date AS consent_date
+  FROM customer_status s FULL JOIN ${ctx.ref('customer_trusted')} t ON t.email = s.email`,
+        ],
         [
           'readings',
           `SELECT ${ctx.dialect.normalizeEmail('"user"')} AS email, "timestamp" AS reading_time, x, y, z
@@ -29,13 +36,12 @@ export const accelerometerTrusted: Model = {
       ],
       `SELECT r.email, r.reading_time, r.x, r.y, r.z,
   CASE
-    WHEN t.email IS NOT NULL THEN ${ctx.policy === 'strict' ? "CASE WHEN r.reading_time < t.share_with_research_as_of_date THEN 'before_consent' END" : 'NULL'}
-    WHEN s.status IS NULL THEN 'unknown_customer'
-    WHEN s.status = 'trusted' THEN 'not_trusted'
-    ELSE s.status
+    WHEN c.is_trusted THEN ${ctx.policy === 'strict' ? "CASE WHEN r.reading_time < c.consent_date THEN 'before_consent' END" : 'NULL'}
+    WHEN c.status IS NULL THEN 'unknown_customer'
+    WHEN c.status = 'trusted' THEN 'not_trusted'
+    ELSE c.status
   END AS _reason
 FROM readings r
-LEFT JOIN ${ctx.ref('customer_trusted')} t ON t.email = r.email
-LEFT JOIN customer_status s ON s.email = r.email`,
+LEFT JOIN customers c ON c.email = r.email`,
     ),
 };

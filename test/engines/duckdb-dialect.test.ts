@@ -47,7 +47,7 @@ describe('DuckDB dialect', () => {
     const samples = new Set<string>([
       'a@b.c', ' a@b.c ', '\ta@b.c\r\n', '\fa@b.c', 'a@b.c\f', '@b.c', 'a@.c', 'a@b.', 'a@b..c', 'a@b', 'a@@b.c',
       'a@b@c.d', 'a.b@c.d', '.a@b.c', 'a b@c.d', 'é@ü.de', `${'a'.repeat(250)}@b.c`, `${'a'.repeat(251)}@b.c`,
-      `${'é'.repeat(250)}@b.c`, `  ${'a'.repeat(250)}@b.c  `, '',
+      `${'é'.repeat(250)}@b.c`, `  ${'a'.repeat(250)}@b.c  `, `  ${'a'.repeat(251)}@b.c\t`, `\r${'é'.repeat(250)}@b.c`, ' a@b.c\f', '\na b@c.d', '',
     ]);
     const word = (max: number): string => Array.from({ length: next(max + 1) }, () => alphabet[next(alphabet.length)]).join('');
     while (samples.size < 3000) {
@@ -67,5 +67,19 @@ describe('DuckDB dialect', () => {
       conn.closeSync();
       instance.closeSync();
     }
+  });
+});
+
+describe('DuckDB uniqueness check', () => {
+  it('finds keys that repeat only as -0.0 and 0.0, or only with NULLs, through the hash prefilter', async () => {
+    const { CHECKS } = await import('../../src/quality/checks.js');
+    const check = CHECKS.find((c) => c.name === 'unique_key' && c.table === 'accelerometer_trusted');
+    if (!check) throw new Error('no unique_key check on accelerometer_trusted');
+    const sql = check.sql({ dialect: d, policy: 'strict', ref: () => 't', pseudonymKey: () => Buffer.alloc(0) });
+    expect(sql).toContain('hash(');
+    const rows = `(VALUES ('a@b.co', 1::BIGINT, 0.0::DOUBLE, 1.0::DOUBLE, 2.0::DOUBLE), ('a@b.co', 1, -0.0, 1.0, 2.0),
+      (NULL, 2, 1.0, 1.0, 1.0), (NULL, 2, 1.0, 1.0, 1.0), ('c@d.co', 3, 1.0, 1.0, 1.0), ('c@d.co', 3, 1.0, 1.0, 1.5))
+      v(email, reading_time, x, y, z)`;
+    expect(await scalar(`WITH t AS (SELECT * FROM ${rows}) SELECT count(*) FROM (${sql})`)).toBe('2');
   });
 });
