@@ -26,19 +26,17 @@ export const machineLearningCurated: Model = {
           `SELECT email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id
   FROM ${ctx.ref('customer_curated')}`,
         ],
-        [
-          'instants',
-          `SELECT email, reading_time FROM ${ctx.ref('accelerometer_trusted')} GROUP BY email, reading_time`,
-        ],
       ],
+      // EXISTS, not a join with the distinct (email, time) pairs: a semi-join needs no grouping.
       `SELECT s.sensor_reading_time, s.distance_from_object, p.subject_id, p.email,
   CASE
     WHEN p.email IS NULL THEN 'no_curated_owner'
-    WHEN i.email IS NULL THEN 'no_accelerometer_match'
+    WHEN NOT EXISTS (
+      SELECT 1 FROM ${ctx.ref('accelerometer_trusted')} a WHERE a.email = p.email AND a.reading_time = s.sensor_reading_time
+    ) THEN 'no_accelerometer_match'
   END AS _reason
 FROM ${ctx.ref('step_trainer_trusted')} s
-LEFT JOIN subjects p ON p.serial_number = s.serial_number
-LEFT JOIN instants i ON i.email = p.email AND i.reading_time = s.sensor_reading_time`,
+LEFT JOIN subjects p ON p.serial_number = s.serial_number`,
     ),
   outputRule: {
     kind: 'expand',
