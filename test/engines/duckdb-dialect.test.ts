@@ -3,6 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { checkField } from '../../src/contracts/landing.js';
 import { duckdbDialect as d } from '../../src/engines/duckdb/duckdb-dialect.js';
+import { CHECKS } from '../../src/quality/checks.js';
 
 async function scalar(sql: string): Promise<unknown> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -72,7 +73,6 @@ describe('DuckDB dialect', () => {
 
 describe('DuckDB uniqueness check', () => {
   it('finds keys that repeat only as -0.0 and 0.0, or only with NULLs, through the hash prefilter', async () => {
-    const { CHECKS } = await import('../../src/quality/checks.js');
     const check = CHECKS.find((c) => c.name === 'unique_key' && c.table === 'accelerometer_trusted');
     if (!check) throw new Error('no unique_key check on accelerometer_trusted');
     const sql = check.sql({ dialect: d, policy: 'strict', ref: () => 't', pseudonymKey: () => Buffer.alloc(0) });
