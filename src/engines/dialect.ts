@@ -48,6 +48,15 @@ export interface Dialect {
    * `relation` is passed through. Keys match exactly, as spelled.
    */
   parseJsonLines(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
+  /**
+   * Optional fast path over the same lines: every column of `relation`, each field `<name>`
+   * (typed as in parseJsonLines), and `_canonical`: TRUE only for a line that is the contract's
+   * record written the plain way, on which each `<name>` is exactly what parseJsonLines reads and
+   * each field has its declared JSON type (a nullable one may be JSON null, read as NULL). FALSE
+   * says nothing about the line; parseJsonLines decides. Engines without a cheaper reading of such
+   * lines leave it out, and every line takes parseJsonLines.
+   */
+  parseCanonicalJsonLines?(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
 }
 
 export interface JsonField {

@@ -9,8 +9,8 @@ import type { Engine, LoadValue } from '../engines/engine.js';
 import type { JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
-import { landingFields, ruleMessage, WARNING_RULES, type FieldContract } from '../quality/landing-contract.js';
-import { firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
+import { isTextKind, landingFields, ruleMessage, type FieldContract, type WarningRule } from '../quality/landing-contract.js';
+import { canonicalValueFailure, firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
 import { StediError } from '../errors.js';
 import type { Counts } from './ledger.js';
 import { locateLines } from './line-locator.js';
@@ -82,6 +82,15 @@ function landingRelations(source: LandingSource) {
   const name = (step: string): string => `${source}_landing_${step}`;
   return {
     raw: name('raw'),
+    /** Every line read the fast way; text and file kept only where the exact way must decide. */
+    canonical: name('canonical'),
+    /** The lines the exact way reads (all of them without a fast way). */
+    uncertain: name('uncertain'),
+    /** Distinct text values of canonical lines that fail a check, by field. */
+    badValues: name('bad_values'),
+    /** The landing files attached once more, and the canonical lines found there holding a bad value. */
+    rescan: name('rescan'),
+    recovered: name('recovered'),
     checked: name('checked'),
     quarantine: name('quarantine'),
   };
@@ -121,17 +130,13 @@ export async function prepareLanding(
     nullable: f.kind === 'nullable_epoch_millis',
   }));
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
-  const build: CheckedBuild = { engine, source, fields, jsonFields, checked, warnings, nowMillis: options.nowMillis };
+  const build: CheckedBuild = { engine, source, fields, jsonFields, relations, warnings, nowMillis: options.nowMillis };
 
   await engine.attachLanding(source, files, relations.raw);
-  await materializeChecked(build);
+  const canonicalValid = await materializeCanonical(build, files);
+  await materializeChecked(build, canonicalValid ? relations.uncertain : relations.raw);
 
-  const warningCounts: Counts = {};
-  const sums = Object.keys(warnings).map((rule) => `sum(CASE WHEN _error IS NULL THEN ${q.ident(`_w_${rule}`)} ELSE 0 END) AS ${q.ident(rule)}`);
-  const [totals] = await engine.query<Record<string, bigint | number | null>>(
-    `SELECT ${[...sums, 'count(*) - count(_error) AS "_valid"'].join(', ')} FROM ${q.ident(checked)}`,
-  );
-  for (const rule of WARNING_RULES) if (totals?.[rule] != null) warningCounts[rule] = Number(totals[rule]);
+  const { counts: warningCounts, valid } = await countWarnings(build, canonicalValid);
   const records = await quarantineRecords(engine, checked, relations.raw);
   const quarantined: Counts = {};
   for (const r of records) quarantined[r.rule] = (quarantined[r.rule] ?? 0) + 1;
@@ -142,12 +147,17 @@ export async function prepareLanding(
     records.map((r): LoadValue[] => [r.source_file, r.line_number, r.raw_line, r.rule, r.field, r.message]),
   );
 
-  const relation = LANDING_TABLE[source];
-  await engine.defineView(relation, `SELECT ${fields.map((f) => q.ident(f.name)).join(', ')} FROM ${q.ident(checked)} WHERE _error IS NULL`);
+  // Valid records: canonical ones that passed every check, then those the exact way accepted.
+  const columns = fields.map((f) => q.ident(f.name)).join(', ');
+  const validRecords = [
+    ...(canonicalValid ? [`SELECT ${columns} FROM ${q.ident(relations.canonical)} WHERE ${canonicalValid}`] : []),
+    `SELECT ${columns} FROM ${q.ident(checked)} WHERE _error IS NULL`,
+  ];
+  await engine.defineView(LANDING_TABLE[source], validRecords.join('\nUNION ALL\n'));
   return {
     source,
     files,
-    rows: Number(totals?._valid ?? 0),
+    rows: valid,
     quarantined,
     warnings: warningCounts,
     quarantineRelation,
@@ -160,26 +170,96 @@ interface CheckedBuild {
   source: LandingSource;
   fields: readonly FieldContract[];
   jsonFields: readonly JsonField[];
-  checked: string;
+  relations: ReturnType<typeof landingRelations>;
   warnings: Partial<Record<string, string>>;
   nowMillis: number;
 }
 
 /**
- * Relation `checked`: every record of the source once, with its typed values, `_error`
- * (`rule:field` of its first failed check, NULL when valid), a 0/1 column per warning, and, for bad
- * records only, `_file` and `_raw`. One statement over the attached lines: parse, check, keep.
+ * Relation `canonical`, when the engine has a fast reading of canonical lines: every line once,
+ * with its typed values, and `_file` and `_raw` only for a line that is not canonical or whose
+ * numbers fail a check (NULL for the rest, which need neither). Text values (emails, serial
+ * numbers) repeat across millions of readings, so their checks run once per distinct value; the
+ * rare canonical lines holding a bad one are read again for their text (`recovered`). The lines
+ * with text become relation `uncertain`, which the exact way reads.
+ *
+ * Returns the condition that selects the valid records of `canonical`, or undefined when the
+ * engine has no fast way (then every line takes the exact way).
  */
-async function materializeChecked(build: CheckedBuild): Promise<void> {
-  const { engine, source, fields, jsonFields, checked, warnings, nowMillis } = build;
+async function materializeCanonical(build: CheckedBuild, files: readonly string[]): Promise<string | undefined> {
+  const { engine, source, fields, jsonFields, relations, nowMillis } = build;
   const q = engine.dialect;
-  const parsed = q.parseJsonLines(q.ident(landingRelations(source).raw), '_raw', jsonFields);
+  if (!q.parseCanonicalJsonLines) return undefined;
+  const parse = (raw: string): string => q.parseCanonicalJsonLines?.(q.ident(raw), '_raw', jsonFields) ?? '';
+  const failures = (text: boolean): [FieldContract, string][] =>
+    fields.flatMap((f): [FieldContract, string][] => {
+      const failure = isTextKind(f.kind) === text ? canonicalValueFailure(q, f, nowMillis) : undefined;
+      return failure ? [[f, failure]] : [];
+    });
+  const rowFailures = failures(false).map(([, failure]) => failure);
+  const passes = `coalesce(_canonical${rowFailures.map((f) => ` AND NOT ${f}`).join('')}, false)`;
+  const canonical = q.ident(relations.canonical);
+  await engine.materialize(
+    relations.canonical,
+    `SELECT
+  ${fields.map((f) => `${typedValue(q, f)} AS ${q.ident(f.name)}`).join(',\n  ')},
+  CASE WHEN _passes THEN NULL ELSE _file END AS _file,
+  CASE WHEN _passes THEN NULL ELSE _raw END AS _raw
+FROM (SELECT *, ${passes} AS _passes FROM (${parse(relations.raw)}) parsed) passes`,
+  );
+  const uncertain = `SELECT _file, _raw FROM ${canonical} WHERE _raw IS NOT NULL`;
+
+  const textFailures = failures(true);
+  const badValues: string[] = [];
+  for (const [f, failure] of textFailures) {
+    // Materialized first: a filter on DISTINCT's output would be pushed below it, onto every row.
+    const values = `${relations.badValues}_${f.name}`;
+    await engine.materialize(values, `SELECT DISTINCT ${q.ident(f.name)} FROM ${canonical} WHERE _raw IS NULL`);
+    badValues.push(`SELECT ${q.str(f.name)} AS field, ${q.ident(f.name)} AS value FROM ${q.ident(values)} WHERE ${failure}`);
+  }
+  const bad = badValues.length ? await engine.materialize(relations.badValues, badValues.join('\nUNION ALL\n')) : 0;
+  for (const [f] of textFailures) await engine.dropRelation(`${relations.badValues}_${f.name}`);
+  if (bad === 0) {
+    await engine.defineView(relations.uncertain, uncertain);
+    return '_raw IS NULL';
+  }
+  // Some canonical lines hold a bad text value: find them again, with their text, by the same test.
+  const held = textFailures
+    .map(([f]) => `${q.ident(f.name)} IN (SELECT value FROM ${q.ident(relations.badValues)} WHERE field = ${q.str(f.name)})`)
+    .join(' OR ');
+  await engine.attachLanding(source, files, relations.rescan);
+  const recovered = await engine.materialize(
+    relations.recovered,
+    `SELECT _file, _raw FROM (${parse(relations.rescan)}) parsed WHERE ${passes} AND (${held})`,
+  );
+  const [expected] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${canonical} WHERE _raw IS NULL AND (${held})`);
+  if (recovered !== Number(expected?.n ?? 0)) {
+    // Landing files are immutable once published; a difference means one changed under the run.
+    throw new StediError(
+      'UNREADABLE_FILE',
+      `${source} landing files changed while the run read them: found ${recovered} lines with a bad value on a second reading, ${String(expected?.n)} on the first`,
+      { hint: 'landing files must not be edited in place; run again' },
+    );
+  }
+  await engine.defineView(relations.uncertain, `${uncertain}\nUNION ALL\nSELECT _file, _raw FROM ${q.ident(relations.recovered)}`);
+  return `_raw IS NULL AND NOT (${held})`;
+}
+
+/**
+ * Relation `checked`: every line of `input` read the exact way, with its typed values, `_error`
+ * (`rule:field` of its first failed check, NULL when valid), a 0/1 column per warning, and, for bad
+ * records only, `_file` and `_raw`. One statement over the lines: parse, check, keep.
+ */
+async function materializeChecked(build: CheckedBuild, input: string): Promise<void> {
+  const { engine, source, fields, jsonFields, relations, warnings, nowMillis } = build;
+  const q = engine.dialect;
+  const parsed = q.parseJsonLines(q.ident(input), '_raw', jsonFields);
   // Warnings are flagged on every row and counted on valid ones only; values are cast with
   // TRY_CAST, so a bad record's value cannot fail the statement. File and text are kept for bad
-  // records only (the quarantine needs them; ten million copies of a path would not be free).
+  // records only (the quarantine needs them).
   const warningColumns = Object.entries(warnings).map(([rule, expr]) => `CASE WHEN ${expr} THEN 1 ELSE 0 END AS ${q.ident(`_w_${rule}`)}`);
   await engine.materialize(
-    checked,
+    relations.checked,
     `SELECT
   ${fields.map((f) => `${typedValue(q, f)} AS ${q.ident(f.name)}`).join(',\n  ')},
   _error,
@@ -187,6 +267,34 @@ async function materializeChecked(build: CheckedBuild): Promise<void> {
   CASE WHEN _error IS NOT NULL THEN _raw END AS _raw${warningColumns.length ? `,\n  ${warningColumns.join(',\n  ')}` : ''}
 FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${parsed}) parsed) checked`,
   );
+}
+
+/**
+ * Warnings per rule over the valid records, and how many there are. Canonical records carry
+ * exactly the contract's keys, so of the warnings only those on values apply to them.
+ */
+async function countWarnings(build: CheckedBuild, canonicalValid: string | undefined): Promise<{ counts: Counts; valid: number }> {
+  const { engine, relations, warnings } = build;
+  const q = engine.dialect;
+  const rules = Object.keys(warnings) as WarningRule[];
+  const checked = rules.map((rule) => `sum(CASE WHEN _error IS NULL THEN ${q.ident(`_w_${rule}`)} ELSE 0 END) AS ${q.ident(rule)}`);
+  const [exact] = await engine.query<Record<string, bigint | number | null>>(
+    `SELECT ${[...checked, 'count(*) - count(_error) AS "_valid"'].join(', ')} FROM ${q.ident(relations.checked)}`,
+  );
+  const counts: Counts = {};
+  let valid = Number(exact?._valid ?? 0);
+  for (const rule of rules) counts[rule] = Number(exact?.[rule] ?? 0);
+  if (canonicalValid) {
+    const onValues = rules.filter((rule) => rule !== 'unknown_field');
+    const sums = onValues.map((rule) => `sum(CASE WHEN ${warnings[rule] ?? 'false'} THEN 1 ELSE 0 END) AS ${q.ident(rule)}`);
+    const [canonical] = await engine.query<Record<string, bigint | number | null>>(
+      `SELECT ${[...sums, 'count(*) AS "_valid"'].join(', ')} FROM ${q.ident(relations.canonical)} WHERE ${canonicalValid}`,
+    );
+    valid += Number(canonical?._valid ?? 0);
+    for (const rule of onValues) counts[rule] = (counts[rule] ?? 0) + Number(canonical?.[rule] ?? 0);
+  }
+  for (const rule of rules) if (counts[rule] === 0) delete counts[rule];
+  return { counts, valid };
 }
 
 /** Bad records with their line numbers: engine-unreadable lines, then contract failures located per file. */

@@ -16,49 +16,61 @@ import {
   type WarningRule,
 } from './landing-contract.js';
 
-type Check = [condition: string, rule: string];
+/**
+ * One error check of a field: the condition under which the record fails `rule`. A `type` check
+ * looks at the JSON type the line carries (`<field>__type`); a `value` check at the typed value
+ * only, and is reached only when the value has the field's type.
+ */
+interface Check {
+  readonly condition: string;
+  readonly rule: string;
+  readonly on: 'type' | 'value';
+  /** Set on the checks of a nullable field: they only apply when the line carries a value. */
+  readonly nullable?: true;
+}
+
+const typeCheck = (condition: string, rule: string): Check => ({ condition, rule, on: 'type' });
+const valueCheck = (condition: string, rule: string): Check => ({ condition, rule, on: 'value' });
 
 function fieldChecks(q: Dialect, field: FieldContract, nowMillis: number): Check[] {
   const col = q.ident(field.name);
   const type = q.ident(`${field.name}__type`);
   // An absent consent date means no consent, like null; every other field must be present.
-  const checks: Check[] = field.kind === 'nullable_epoch_millis' ? [] : [[`${type} = 'absent'`, 'missing_field']];
+  const checks: Check[] = field.kind === 'nullable_epoch_millis' ? [] : [typeCheck(`${type} = 'absent'`, 'missing_field')];
   const number = (): Check[] => [
-    [`${type} <> 'number'`, 'not_a_number'],
-    [`NOT (${col} = floor(${col}) AND abs(${col}) <= ${MAX_SAFE_INTEGER})`, 'not_an_integer'],
+    typeCheck(`${type} <> 'number'`, 'not_a_number'),
+    valueCheck(`NOT (${col} = floor(${col}) AND abs(${col}) <= ${MAX_SAFE_INTEGER})`, 'not_an_integer'),
   ];
   const time = (): Check[] => [
     ...number(),
-    [`${col} < ${EARLIEST_PLAUSIBLE_MILLIS}`, 'time_before_2000'],
-    [`${col} > ${nowMillis + MAX_FUTURE_SKEW_MILLIS}`, 'time_in_future'],
+    valueCheck(`${col} < ${EARLIEST_PLAUSIBLE_MILLIS}`, 'time_before_2000'),
+    valueCheck(`${col} > ${nowMillis + MAX_FUTURE_SKEW_MILLIS}`, 'time_in_future'),
   ];
+  const string = typeCheck(`${type} <> 'string'`, 'not_a_string');
   switch (field.kind) {
     case 'string':
     case 'phone':
     case 'calendar_date':
-      checks.push([`${type} <> 'string'`, 'not_a_string']);
+      checks.push(string);
       break;
     case 'serial':
-      checks.push([`${type} <> 'string'`, 'not_a_string'], [`${q.trimSpace(col)} = ''`, 'empty_string']);
+      checks.push(string, valueCheck(`${q.trimSpace(col)} = ''`, 'empty_string'));
       break;
     case 'email':
-      checks.push(
-        [`${type} <> 'string'`, 'not_a_string'],
-        [`NOT ${q.isEmail(col)}`, 'not_an_email'],
-      );
+      checks.push(string, valueCheck(`NOT ${q.isEmail(col)}`, 'not_an_email'));
       break;
     case 'epoch_millis':
       checks.push(...time());
       break;
     case 'nullable_epoch_millis':
       // JSON null (or no key) means "no consent": valid. Every check below only sees values.
-      checks.push(...time().map(([c, r]): Check => [`${type} NOT IN ('null', 'absent') AND ${c}`, r]));
+      checks.push(...time().map((c): Check => ({ ...c, nullable: true })));
       break;
     case 'finite_number':
-      checks.push([`${type} <> 'number'`, 'not_a_number'], [`NOT (${col} - ${col} = 0)`, 'not_finite'] /* portable isfinite: inf - inf and NaN are NaN */);
+      checks.push(typeCheck(`${type} <> 'number'`, 'not_a_number'), valueCheck(`NOT (${col} - ${col} = 0)`, 'not_finite') /* portable isfinite: inf - inf and NaN are NaN */);
       break;
     case 'non_negative_integer':
-      checks.push(...number(), [`${col} < 0`, 'negative']);
+      checks.push(...number(), valueCheck(`${col} < 0`, 'negative'));
       break;
   }
   return checks;
@@ -70,10 +82,28 @@ export function firstErrorExpression(q: Dialect, source: LandingSource, nowMilli
     `WHEN NOT _json_ok THEN 'invalid_json:'`,
     `WHEN NOT _is_object THEN 'not_an_object:'`,
     ...landingFields(source).flatMap((f) =>
-      fieldChecks(q, f, nowMillis).map(([condition, rule]) => `WHEN ${condition} THEN ${q.str(`${rule}:${f.name}`)}`),
+      fieldChecks(q, f, nowMillis).map((c) => {
+        const condition = c.nullable ? `${q.ident(`${f.name}__type`)} NOT IN ('null', 'absent') AND ${c.condition}` : c.condition;
+        return `WHEN ${condition} THEN ${q.str(`${c.rule}:${f.name}`)}`;
+      }),
     ),
   ];
   return `CASE\n    ${whens.join('\n    ')}\n  END`;
+}
+
+/**
+ * For a canonical record (see Dialect.parseCanonicalJsonLines: every field has its declared JSON
+ * type, a nullable one may be null): the condition under which `field`'s value fails one of its
+ * error checks, or undefined when only its type is checked. These are firstErrorExpression's value
+ * checks, without the type checks a canonical record passes by definition. A value depends on
+ * nothing else, so the checks of a text field can run once per distinct value.
+ */
+export function canonicalValueFailure(q: Dialect, field: FieldContract, nowMillis: number): string | undefined {
+  const failures = fieldChecks(q, field, nowMillis)
+    .filter((c) => c.on === 'value')
+    // A canonical value is NULL only where the field is nullable (JSON null): it passes.
+    .map((c) => (c.nullable ? `(${q.ident(field.name)} IS NOT NULL AND ${c.condition})` : `(${c.condition})`));
+  return failures.length ? `(${failures.join(' OR ')})` : undefined;
 }
 
 /** One boolean expression per warning rule that applies to `source` (evaluated on valid records). */

@@ -72,29 +72,31 @@ export const duckdbDialect: Dialect = {
     return `sha256(unhex('${outer}') || unhex(sha256(unhex('${inner}') || encode(${expr}))))`;
   },
   parseJsonLines(relation, rawColumn, fields) {
-    // Two ways to parse a line, chosen per line. Nearly every line is canonical (see
-    // canonicalLine): one json_transform into typed columns reads it exactly. Any other line (bad
-    // records: rare) takes the exact path, which reads each value's JSON text to name its type;
-    // CASE evaluates that branch for those lines only.
+    // The exact way, for every line the canonical test turned away: each value is read as JSON
+    // text, whose first character names its JSON type.
     const raw = ident(rawColumn);
-    const typed = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.json === 'string' ? 'VARCHAR' : 'DOUBLE'])));
     const exact = exactColumns(raw, fields);
-    const pick = (fast: string, slow: string): string => `CASE WHEN _canonical THEN ${fast} ELSE ${slow} END`;
     const columns = fields.flatMap((f) => {
-      const fast = `_fast.${ident(f.name)}`;
-      const fastType = f.nullable ? `CASE WHEN ${fast} IS NULL THEN 'null' ELSE ${str(f.json)} END` : str(f.json);
       const slow = exact.fields.get(f.name);
       if (!slow) throw new Error(`no exact parse for field ${f.name}`);
-      return [`${pick(fast, slow.value)} AS ${ident(f.name)}`, `${pick(fastType, slow.type)} AS ${ident(`${f.name}__type`)}`];
+      return [`${slow.value} AS ${ident(f.name)}`, `${slow.type} AS ${ident(`${f.name}__type`)}`];
     });
-    return `SELECT * EXCLUDE (_fast, _canonical, _rec),
-  ${pick('true', exact.jsonOk)} AS _json_ok,
-  ${pick('true', exact.isObject)} AS _is_object,
-  ${pick(String(fields.length), exact.keyCount)} AS _key_count,
+    return `SELECT * EXCLUDE (_rec),
+  ${exact.jsonOk} AS _json_ok,
+  ${exact.isObject} AS _is_object,
+  ${exact.keyCount} AS _key_count,
   ${columns.join(',\n  ')}
-FROM (SELECT *, CASE WHEN _canonical THEN NULL ELSE try(json_transform(${raw}, ${str(exact.structure)})) END AS _rec
-  FROM (SELECT *, coalesce(${canonicalLine(raw, fields)}, false) AS _canonical
-    FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation}) fast) canonical) exact`;
+FROM (SELECT *, try(json_transform(${raw}, ${str(exact.structure)})) AS _rec FROM ${relation}) exact`;
+  },
+  parseCanonicalJsonLines(relation, rawColumn, fields) {
+    // Nearly every line is canonical: one json_transform into typed columns reads it, and a
+    // cheap text test (canonicalLine) proves that what it read is what the line says.
+    const raw = ident(rawColumn);
+    const typed = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.json === 'string' ? 'VARCHAR' : 'DOUBLE'])));
+    return `SELECT * EXCLUDE (_fast),
+  ${fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}`).join(',\n  ')},
+  coalesce(${canonicalLine(raw, fields)}, false) AS _canonical
+FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation}) fast`;
   },
 };
 
