@@ -3,6 +3,9 @@
  * a row to report, not a failed scan), intermediate results live in temporary tables, and each
  * output is written once as a Parquet file.
  */
+import { existsSync, renameSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Engine, LoadValue, UnreadableLine } from '../engine.js';
 import type { LandingSource, TableName } from '../../lake/tables.js';
@@ -40,7 +43,13 @@ export class DuckDbEngine implements Engine {
     if (options.threads) config.threads = String(options.threads);
     try {
       const instance = await DuckDBInstance.create(':memory:', config);
-      return new DuckDbEngine(instance, await instance.connect());
+      const conn = await instance.connect();
+      const profiles = profileDir();
+      if (profiles) {
+        await fs.mkdir(profiles, { recursive: true });
+        await conn.run(`SET enable_profiling = 'query_tree'; SET profiling_output = ${d.str(path.join(profiles, 'last.txt'))}`);
+      }
+      return new DuckDbEngine(instance, conn);
     } catch (err) {
       throw engineError(err);
     }
@@ -165,8 +174,24 @@ WHERE line IS NOT NULL AND line <> '' AND (prefix(line, '{') OR trim(line, ' ' |
 function traceSql(sql: string, startedMs: number): void {
   const mode = process.env.STEDI_TRACE_SQL;
   if (!mode) return;
+  const ms = Date.now() - startedMs;
   const text = mode === 'full' ? sql : sql.slice(0, 160).replace(/\s+/g, ' ');
-  process.stderr.write(`sql ${String(Date.now() - startedMs).padStart(6)} ms  ${text}\n`);
+  process.stderr.write(`sql ${String(ms).padStart(6)} ms  ${text}\n`);
+  const profiles = profileDir();
+  const last = profiles && path.join(profiles, 'last.txt');
+  if (profiles && last && existsSync(last)) {
+    // DuckDB rewrites last.txt after every query (not after DDL): keep each one's operator tree.
+    profileCount++;
+    renameSync(last, path.join(profiles, `${String(profileCount).padStart(4, '0')}-${ms}ms.txt`));
+  }
+}
+
+let profileCount = 0;
+
+/** STEDI_TRACE_SQL=profile:DIR also writes each statement's operator tree (CPU time per operator) into DIR. */
+function profileDir(): string | undefined {
+  const mode = process.env.STEDI_TRACE_SQL;
+  return mode?.startsWith('profile:') ? mode.slice('profile:'.length) : undefined;
 }
 
 const fileList = (files: readonly string[]): string => `[${files.map((f) => d.str(f)).join(', ')}]`;
