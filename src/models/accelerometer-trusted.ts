@@ -1,6 +1,8 @@
 import type { Model } from '../pipeline/model.js';
 import { customerStatusSteps, withSteps } from './customer-states.js';
 
+const USERS = 'accelerometer_trusted__users';
+
 /** Job 2: readings of trusted customers from their consent on; no customer fields; duplicates once. */
 export const accelerometerTrusted: Model = {
   name: 'accelerometer_landing_to_trusted',
@@ -17,31 +19,37 @@ export const accelerometerTrusted: Model = {
     not_trusted: 'the customer is not in the customer_trusted table this run read',
     before_consent: 'taken before the customer consented (strict policy)',
   },
-  classify: (ctx) =>
-    withSteps(
-      [
-        ...customerStatusSteps(ctx),
-        // One lookup row per email (thousands), so that each reading (millions) is joined once.
+  // One pass of lookups over millions of readings: joining them twice costs less than storing them.
+  classified: 'recomputed',
+  lookups: (ctx) => [
+    [
+      USERS,
+      withSteps(
         [
-          'customers',
-          `SELECT coalesce(t.email, s.email) AS email, s.status, t.email IS NOT NULL AS is_trusted,
+          ...customerStatusSteps(ctx),
+          [
+            'customers',
+            `SELECT coalesce(t.email, s.email) AS email, s.status, t.email IS NOT NULL AS is_trusted,
     t.share_with_research_as_of_date AS consent_date
   FROM customer_status s FULL JOIN ${ctx.ref('customer_trusted')} t ON t.email = s.email`,
+          ],
         ],
-        [
-          'readings',
-          `SELECT ${ctx.dialect.normalizeEmail('"user"')} AS email, "timestamp" AS reading_time, x, y, z
-  FROM ${ctx.ref('accelerometer_landing')}`,
-        ],
-      ],
-      `SELECT r.email, r.reading_time, r.x, r.y, r.z,
+        // The app's users as they wrote them, each with its customer (one row per distinct user):
+        // each reading is then joined once, on its user as it stands, without normalizing the same
+        // email at every one of millions of readings.
+        `SELECT u."user", u.email, c.status, c.is_trusted, c.consent_date
+FROM (SELECT "user", ${ctx.dialect.normalizeEmail('"user"')} AS email FROM (SELECT DISTINCT "user" FROM ${ctx.ref('accelerometer_landing')}) d) u
+LEFT JOIN customers c ON c.email = u.email`,
+      ),
+    ],
+  ],
+  classify: (ctx) => `SELECT u.email, r."timestamp" AS reading_time, r.x, r.y, r.z,
   CASE
-    WHEN c.is_trusted THEN ${ctx.policy === 'strict' ? "CASE WHEN r.reading_time < c.consent_date THEN 'before_consent' END" : 'NULL'}
-    WHEN c.status IS NULL THEN 'unknown_customer'
-    WHEN c.status = 'trusted' THEN 'not_trusted'
-    ELSE c.status
+    WHEN u.is_trusted THEN ${ctx.policy === 'strict' ? `CASE WHEN r."timestamp" < u.consent_date THEN 'before_consent' END` : 'NULL'}
+    WHEN u.status IS NULL THEN 'unknown_customer'
+    WHEN u.status = 'trusted' THEN 'not_trusted'
+    ELSE u.status
   END AS _reason
-FROM readings r
-LEFT JOIN customers c ON c.email = r.email`,
-    ),
+FROM ${ctx.ref('accelerometer_landing')} r
+LEFT JOIN ${ctx.dialect.ident(USERS)} u ON u."user" = r."user"`,
 };

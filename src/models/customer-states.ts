@@ -8,9 +8,9 @@
  * `status` ('trusted', 'ambiguous_customer', 'withdrawn' or 'no_consent') and `consent_date`.
  * `serial_claims` counts, per serial number, the different customers whose latest records claim it.
  */
-import type { ModelContext } from '../pipeline/model.js';
+import type { ModelContext, Step } from '../pipeline/model.js';
 
-export type Step = [name: string, select: string];
+export type { Step };
 
 export const CUSTOMER_COLUMNS = [
   'customer_name',

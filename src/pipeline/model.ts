@@ -42,6 +42,9 @@ export type OutputRule =
       readonly bound: { readonly table: TableName; readonly key: string };
     };
 
+/** A named SELECT: a step of a WITH clause, or a relation the runner stores. */
+export type Step = readonly [name: string, select: string];
+
 export interface Model {
   /** The job's name, as `stedi run --jobs` takes it. */
   readonly name: string;
@@ -57,6 +60,19 @@ export interface Model {
    * reason code for removed ones.
    */
   classify(ctx: ModelContext): string;
+  /**
+   * Small relations (one row per customer or per distinct value) that `classify` joins millions
+   * of rows to: the runner stores each, in order, before classifying and drops them after the job,
+   * so the engine plans those joins knowing their true size. Names start with `<output>__`.
+   */
+  lookups?(ctx: ModelContext): readonly Step[];
+  /**
+   * How the runner holds the classified rows, which it reads twice (for the ledger, then for the
+   * output): `stored` (the default) evaluates `classify` once into a table, for classifications
+   * that aggregate over their input; `recomputed` evaluates it each time, for one pass of lookups
+   * over millions of input rows, where storing them costs more than joining them twice.
+   */
+  readonly classified?: 'stored' | 'recomputed';
   readonly outputRule: OutputRule;
   /** Every reason code `classify` can produce, documented for the ledger. */
   readonly reasons: Readonly<Record<string, string>>;

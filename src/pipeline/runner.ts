@@ -231,20 +231,28 @@ async function evaluateModel(
   landing: LandingCounts | undefined,
 ): Promise<Ledger> {
   const q = engine.dialect;
+  const lookups = model.lookups?.(ctx) ?? [];
+  for (const [name] of lookups) {
+    if (!name.startsWith(`${model.output}__`)) throw new Error(`${model.name}: lookup ${name} must be named ${model.output}__<name>`);
+  }
+  for (const [name, select] of lookups) await engine.materialize(name, select);
   const classified = `${model.output}__classified`;
-  const classifiedRows = await engine.materialize(classified, model.classify(ctx));
+  if (model.classified === 'recomputed') await engine.defineView(classified, model.classify(ctx));
+  else await engine.materialize(classified, model.classify(ctx));
+  const removed: Counts = {};
+  let classifiedRows = 0;
+  for (const row of await engine.query<{ reason: string | null; n: bigint | number }>(
+    `SELECT _reason AS reason, count(*) AS n FROM ${q.ident(classified)} GROUP BY _reason`,
+  )) {
+    classifiedRows += Number(row.n);
+    if (row.reason !== null) removed[row.reason] = Number(row.n);
+  }
   const inputRows = rowCounts.get(model.primaryInput) ?? (await countRows(engine, model.primaryInput));
   if (classifiedRows !== inputRows) {
     throw new StediError(
       'FANOUT',
       `${model.name}: classifying ${inputRows} input rows gave ${classifiedRows} rows: a join on a key that is not unique multiplied rows`,
     );
-  }
-  const removed: Counts = {};
-  for (const row of await engine.query<{ reason: string | null; n: bigint | number }>(
-    `SELECT _reason AS reason, count(*) AS n FROM ${q.ident(classified)} GROUP BY _reason`,
-  )) {
-    if (row.reason !== null) removed[row.reason] = Number(row.n);
   }
   const kept = classifiedRows - sum(removed);
   const keptRows = `(SELECT * FROM ${q.ident(classified)} WHERE _reason IS NULL)`;
@@ -274,6 +282,7 @@ async function evaluateModel(
     }
   }
   await engine.dropRelation(classified);
+  for (const [name] of lookups) await engine.dropRelation(name);
   const ledger: Ledger = {
     rowsIn: inputRows + sum(landing?.quarantined ?? {}),
     rowsOut,
