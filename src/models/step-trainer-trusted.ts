@@ -1,5 +1,16 @@
-import type { Model } from '../pipeline/model.js';
+import type { Model, ModelContext } from '../pipeline/model.js';
 import { customerStatusSteps, withSteps } from './customer-states.js';
+
+const SERIALS = 'step_trainer_trusted__serials';
+const CONFLICTS = 'step_trainer_trusted__conflicts';
+
+/** The landing readings with their serial number's lookup row (`l`). */
+const readings = (ctx: ModelContext): string => `${ctx.ref('step_trainer_landing')} r
+LEFT JOIN ${ctx.dialect.ident(SERIALS)} l ON l.serial_number = r."serialNumber"`;
+
+/** Kept so far (before conflicts are looked at): the one claimant is curated and, if strict, had consented. */
+const attributable = (ctx: ModelContext): string =>
+  `l.claimants = 1 AND l.is_curated${ctx.policy === 'strict' ? ' AND r."sensorReadingTime" >= l.consent_date' : ''}`;
 
 /**
  * Job 4: readings of curated customers' step trainers from their consent on, one row per
@@ -23,47 +34,41 @@ export const stepTrainerTrusted: Model = {
     before_consent: 'taken before the owner consented (strict policy)',
     conflicting_distance: 'another reading of the same device at the same millisecond has another distance',
   },
-  classify: (ctx) =>
-    withSteps(
-      [
-        ...customerStatusSteps(ctx),
-        [
-          'readings',
-          `SELECT "serialNumber" AS serial_number, "sensorReadingTime" AS sensor_reading_time,
-    "distanceFromObject" AS distance_from_object
-  FROM ${ctx.ref('step_trainer_landing')}`,
-        ],
-        [
-          // The one customer a serial number can be attributed to (NULL when none or several).
-          'owned',
-          `SELECT r.*, sc.claimants, CASE WHEN sc.claimants = 1 THEN sc.email END AS owner
-  FROM readings r LEFT JOIN serial_claims sc ON sc.serial_number = r.serial_number`,
-        ],
-        [
-          'attributed',
-          `SELECT o.serial_number, o.sensor_reading_time, o.distance_from_object,
-    CASE
-      WHEN o.claimants IS NULL THEN 'unknown_serial'
-      WHEN o.claimants > 1 THEN 'ambiguous_serial'
-      WHEN c.email IS NOT NULL THEN ${ctx.policy === 'strict' ? "CASE WHEN o.sensor_reading_time < c.share_with_research_as_of_date THEN 'before_consent' END" : 'NULL'}
-      WHEN s.status = 'trusted' THEN 'not_curated'
-      ELSE s.status
-    END AS _reason
-  FROM owned o
-  LEFT JOIN customer_status s ON s.email = o.owner
-  LEFT JOIN ${ctx.ref('customer_curated')} c ON c.email = o.owner`,
-        ],
-        [
-          // Among kept rows only: keys whose readings disagree on the distance (an aggregate and a
-          // join: a window over every reading would sort them all).
-          'conflicts',
-          `SELECT serial_number, sensor_reading_time FROM attributed WHERE _reason IS NULL
-  GROUP BY serial_number, sensor_reading_time HAVING min(distance_from_object) <> max(distance_from_object)`,
-        ],
-      ],
-      `SELECT a.serial_number, a.sensor_reading_time, a.distance_from_object,
-  CASE WHEN a._reason IS NULL AND k.serial_number IS NOT NULL THEN 'conflicting_distance' ELSE a._reason END AS _reason
-FROM attributed a
-LEFT JOIN conflicts k ON k.serial_number = a.serial_number AND k.sensor_reading_time = a.sensor_reading_time`,
-    ),
+  lookups: (ctx) => [
+    [
+      // One row per claimed serial number: how many current customers claim it and, when exactly
+      // one does, that owner's status and (if curated) consent date.
+      SERIALS,
+      withSteps(
+        customerStatusSteps(ctx),
+        `SELECT sc.serial_number, sc.claimants, s.status, c.email IS NOT NULL AS is_curated,
+  c.share_with_research_as_of_date AS consent_date
+FROM serial_claims sc
+LEFT JOIN customer_status s ON s.email = CASE WHEN sc.claimants = 1 THEN sc.email END
+LEFT JOIN ${ctx.ref('customer_curated')} c ON c.email = CASE WHEN sc.claimants = 1 THEN sc.email END`,
+      ),
+    ],
+    [
+      // Among readings kept so far: keys whose readings disagree on the distance (few).
+      CONFLICTS,
+      `SELECT r."serialNumber" AS serial_number, r."sensorReadingTime" AS sensor_reading_time
+FROM ${readings(ctx)}
+WHERE ${attributable(ctx)}
+GROUP BY 1, 2 HAVING min(r."distanceFromObject") <> max(r."distanceFromObject")`,
+    ],
+  ],
+  // One pass of lookups over millions of readings: joining them twice costs less than storing them.
+  classified: 'recomputed',
+  classify: (ctx) => `SELECT r."serialNumber" AS serial_number, r."sensorReadingTime" AS sensor_reading_time,
+  r."distanceFromObject" AS distance_from_object,
+  CASE
+    WHEN l.claimants IS NULL THEN 'unknown_serial'
+    WHEN l.claimants > 1 THEN 'ambiguous_serial'
+    WHEN ${attributable(ctx)} THEN CASE WHEN k.serial_number IS NOT NULL THEN 'conflicting_distance' END
+    WHEN l.is_curated THEN 'before_consent'
+    WHEN l.status = 'trusted' THEN 'not_curated'
+    ELSE l.status
+  END AS _reason
+FROM ${readings(ctx)}
+LEFT JOIN ${ctx.dialect.ident(CONFLICTS)} k ON k.serial_number = r."serialNumber" AND k.sensor_reading_time = r."sensorReadingTime"`,
 };
