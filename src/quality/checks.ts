@@ -126,18 +126,26 @@ WHERE s.sensor_reading_time < c.share_with_research_as_of_date`,
       withSteps(
         [
           [
+            // A number per subject, so that the readings of millions of rows are matched on
+            // numbers rather than on emails and serial numbers.
             'subjects',
-            `SELECT email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id FROM ${ctx.ref('customer_curated')}`,
+            `SELECT row_number() OVER () AS id, email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id FROM ${ctx.ref('customer_curated')}`,
+          ],
+          [
+            'steps',
+            `SELECT p.id, s.sensor_reading_time, s.distance_from_object FROM ${ctx.ref('step_trainer_trusted')} s JOIN subjects p ON p.serial_number = s.serial_number`,
+          ],
+          [
+            'readings',
+            `SELECT p.id, a.reading_time, a.x, a.y, a.z FROM ${ctx.ref('accelerometer_trusted')} a JOIN subjects p ON p.email = a.email`,
           ],
         ],
         `SELECT m.* FROM ${ctx.ref('machine_learning_curated')} m
 LEFT JOIN subjects p ON p.subject_id = m.subject_id
-LEFT JOIN ${ctx.ref('step_trainer_trusted')} s
-  ON s.serial_number = p.serial_number AND s.sensor_reading_time = m.sensor_reading_time AND s.distance_from_object = m.distance_from_object
+LEFT JOIN steps s ON s.id = p.id AND s.sensor_reading_time = m.sensor_reading_time AND s.distance_from_object = m.distance_from_object
 -- No DISTINCT needed: a repeated reading could only repeat matched rows, and only unmatched ones count.
-LEFT JOIN ${ctx.ref('accelerometer_trusted')} a
-  ON a.email = p.email AND a.reading_time = m.sensor_reading_time AND a.x = m.x AND a.y = m.y AND a.z = m.z
-WHERE p.email IS NULL OR s.serial_number IS NULL OR a.email IS NULL`,
+LEFT JOIN readings a ON a.id = p.id AND a.reading_time = m.sensor_reading_time AND a.x = m.x AND a.y = m.y AND a.z = m.z
+WHERE p.id IS NULL OR s.id IS NULL OR a.id IS NULL`,
       ),
   },
 ];
