@@ -1,5 +1,5 @@
 import type { Model } from '../pipeline/model.js';
-import { customerStatusSteps, withSteps } from './customer-states.js';
+import { CUSTOMER_STATUS, customerStatusSteps, withSteps } from './customer-states.js';
 
 const USERS = 'accelerometer_trusted__users';
 
@@ -22,16 +22,16 @@ export const accelerometerTrusted: Model = {
   // One pass of lookups over millions of readings: joining them twice costs less than storing them.
   classified: 'recomputed',
   lookups: (ctx) => [
+    ...customerStatusSteps(ctx),
     [
       USERS,
       withSteps(
         [
-          ...customerStatusSteps(ctx),
           [
             'customers',
             `SELECT coalesce(t.email, s.email) AS email, s.status, t.email IS NOT NULL AS is_trusted,
     t.share_with_research_as_of_date AS consent_date
-  FROM customer_status s FULL JOIN ${ctx.ref('customer_trusted')} t ON t.email = s.email`,
+  FROM ${ctx.dialect.ident(CUSTOMER_STATUS)} s FULL JOIN ${ctx.ref('customer_trusted')} t ON t.email = s.email`,
           ],
         ],
         // The app's users as they wrote them, each with its customer (one row per distinct user):

@@ -4,9 +4,17 @@
  * current state. Identical re-exports collapse; if the latest records disagree the state is
  * ambiguous and the customer is held back rather than guessed.
  *
- * `customer_status` has one row per email: its current state's columns (NULL when ambiguous),
- * `status` ('trusted', 'ambiguous_customer', 'withdrawn' or 'no_consent') and `consent_date`.
- * `serial_claims` counts, per serial number, the different customers whose latest records claim it.
+ * The steps are named like the relations they become: jobs declare them as lookups (stored once
+ * per run and shared by every job that reads customer_landing), checks inline them as a WITH
+ * clause, with the same SQL.
+ *  - `customer_landing__ranked`: every valid landing record with conformed columns, whether it is
+ *    one of its customer's latest records, and whether any record of that customer had consent;
+ *  - `customer_landing__latest_versions`: per email, how many different latest records it has;
+ *  - `customer_landing__status`: one row per email: its current state's columns (NULL when
+ *    ambiguous), `status` ('trusted', 'ambiguous_customer', 'withdrawn' or 'no_consent') and
+ *    `consent_date`;
+ *  - `customer_landing__serial_claims`: per serial number, how many different customers' latest
+ *    records claim it, and the (first) claimant.
  */
 import type { ModelContext, Step } from '../pipeline/model.js';
 
@@ -25,13 +33,21 @@ export const CUSTOMER_COLUMNS = [
   'share_with_friends_as_of_date',
 ] as const;
 
-/** Landing customer records renamed to the conformed columns, plus whether each is a latest record. */
-export function conformedCustomerSteps(ctx: ModelContext): Step[] {
+export const RANKED = 'customer_landing__ranked';
+export const LATEST_VERSIONS = 'customer_landing__latest_versions';
+export const CUSTOMER_STATUS = 'customer_landing__status';
+export const SERIAL_CLAIMS = 'customer_landing__serial_claims';
+
+/** Landing customer records with conformed columns and whether each is a latest record; versions per email. */
+export function rankedCustomerSteps(ctx: ModelContext): Step[] {
   const q = ctx.dialect;
   return [
     [
-      'conformed',
-      `SELECT
+      RANKED,
+      `SELECT *,
+    last_update_date = max(last_update_date) OVER (PARTITION BY email) AS is_latest,
+    max(CASE WHEN share_with_research_as_of_date IS NOT NULL THEN 1 ELSE 0 END) OVER (PARTITION BY email) AS ever_consented
+  FROM (SELECT
     "customerName" AS customer_name,
     ${q.normalizeEmail('"email"')} AS email,
     "phone" AS phone,
@@ -42,31 +58,26 @@ export function conformedCustomerSteps(ctx: ModelContext): Step[] {
     "shareWithResearchAsOfDate" AS share_with_research_as_of_date,
     "shareWithPublicAsOfDate" AS share_with_public_as_of_date,
     "shareWithFriendsAsOfDate" AS share_with_friends_as_of_date
-  FROM ${ctx.ref('customer_landing')}`,
+  FROM ${ctx.ref('customer_landing')}) conformed`,
     ],
     [
-      'conformed_ranked',
-      `SELECT *,
-    last_update_date = max(last_update_date) OVER (PARTITION BY email) AS is_latest,
-    max(CASE WHEN share_with_research_as_of_date IS NOT NULL THEN 1 ELSE 0 END) OVER (PARTITION BY email) AS ever_consented
-  FROM conformed`,
-    ],
-    [
-      'latest_versions',
+      LATEST_VERSIONS,
       `SELECT email, count(*) AS versions FROM (
-    SELECT DISTINCT ${CUSTOMER_COLUMNS.join(', ')} FROM conformed_ranked WHERE is_latest) latest_distinct
+    SELECT DISTINCT ${CUSTOMER_COLUMNS.join(', ')} FROM ${q.ident(RANKED)} WHERE is_latest) latest_distinct
   GROUP BY email`,
     ],
   ];
 }
 
+/** rankedCustomerSteps, then each customer's status and the claims on each serial number. */
 export function customerStatusSteps(ctx: ModelContext): Step[] {
+  const q = ctx.dialect;
   const current = CUSTOMER_COLUMNS.map((c) => `c.${c}`).join(', ');
   const blank = CUSTOMER_COLUMNS.map((c) => (c === 'email' ? 'email' : `NULL AS ${c}`)).join(', ');
   return [
-    ...conformedCustomerSteps(ctx),
+    ...rankedCustomerSteps(ctx),
     [
-      'customer_status',
+      CUSTOMER_STATUS,
       `SELECT DISTINCT ${current},
     CASE
       WHEN c.share_with_research_as_of_date IS NOT NULL THEN 'trusted'
@@ -74,18 +85,18 @@ export function customerStatusSteps(ctx: ModelContext): Step[] {
       ELSE 'no_consent'
     END AS status,
     c.share_with_research_as_of_date AS consent_date
-  FROM conformed_ranked c JOIN latest_versions v ON v.email = c.email
+  FROM ${q.ident(RANKED)} c JOIN ${q.ident(LATEST_VERSIONS)} v ON v.email = c.email
   WHERE c.is_latest AND v.versions = 1
   UNION ALL
   SELECT ${blank}, 'ambiguous_customer' AS status, NULL AS consent_date
-  FROM latest_versions WHERE versions > 1`,
+  FROM ${q.ident(LATEST_VERSIONS)} WHERE versions > 1`,
     ],
     [
       // Every current customer counts, consenting or not: giving a shared device to its consenting
       // owner could publish a non-consenting person's readings.
-      'serial_claims',
+      SERIAL_CLAIMS,
       `SELECT serial_number, count(DISTINCT email) AS claimants, min(email) AS email
-  FROM conformed_ranked WHERE is_latest AND serial_number IS NOT NULL
+  FROM ${q.ident(RANKED)} WHERE is_latest AND serial_number IS NOT NULL
   GROUP BY serial_number`,
     ],
   ];

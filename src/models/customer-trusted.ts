@@ -1,5 +1,5 @@
 import type { Model } from '../pipeline/model.js';
-import { conformedCustomerSteps, CUSTOMER_COLUMNS, withSteps } from './customer-states.js';
+import { CUSTOMER_COLUMNS, LATEST_VERSIONS, RANKED, rankedCustomerSteps } from './customer-states.js';
 
 /** Job 1: the current state of each customer who consents to research. */
 export const customerTrusted: Model = {
@@ -16,18 +16,8 @@ export const customerTrusted: Model = {
     withdrawn: 'the current state has no research consent, an earlier record had it',
     no_consent: 'the customer never gave research consent',
   },
-  classify: (ctx) =>
-    withSteps(
-      [
-        ...conformedCustomerSteps(ctx),
-        [
-          'numbered',
-          `SELECT c.*, v.versions,
-    row_number() OVER (PARTITION BY ${CUSTOMER_COLUMNS.map((col) => `c.${col}`).join(', ')} ORDER BY c.email) AS copy
-  FROM conformed_ranked c JOIN latest_versions v ON v.email = c.email`,
-        ],
-      ],
-      `SELECT ${CUSTOMER_COLUMNS.join(', ')},
+  lookups: (ctx) => rankedCustomerSteps(ctx),
+  classify: (ctx) => `SELECT ${CUSTOMER_COLUMNS.join(', ')},
   CASE
     WHEN NOT is_latest THEN 'superseded'
     WHEN versions > 1 THEN 'ambiguous_customer'
@@ -36,6 +26,7 @@ export const customerTrusted: Model = {
     WHEN ever_consented = 1 THEN 'withdrawn'
     ELSE 'no_consent'
   END AS _reason
-FROM numbered`,
-    ),
+FROM (SELECT c.*, v.versions,
+    row_number() OVER (PARTITION BY ${CUSTOMER_COLUMNS.map((col) => `c.${col}`).join(', ')} ORDER BY c.email) AS copy
+  FROM ${ctx.dialect.ident(RANKED)} c JOIN ${ctx.dialect.ident(LATEST_VERSIONS)} v ON v.email = c.email) numbered`,
 };

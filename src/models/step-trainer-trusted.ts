@@ -1,5 +1,5 @@
 import type { Model, ModelContext } from '../pipeline/model.js';
-import { customerStatusSteps, withSteps } from './customer-states.js';
+import { CUSTOMER_STATUS, customerStatusSteps, SERIAL_CLAIMS } from './customer-states.js';
 
 const SERIALS = 'step_trainer_trusted__serials';
 const CONFLICTS = 'step_trainer_trusted__conflicts';
@@ -35,18 +35,16 @@ export const stepTrainerTrusted: Model = {
     conflicting_distance: 'another reading of the same device at the same millisecond has another distance',
   },
   lookups: (ctx) => [
+    ...customerStatusSteps(ctx),
     [
       // One row per claimed serial number: how many current customers claim it and, when exactly
       // one does, that owner's status and (if curated) consent date.
       SERIALS,
-      withSteps(
-        customerStatusSteps(ctx),
-        `SELECT sc.serial_number, sc.claimants, s.status, c.email IS NOT NULL AS is_curated,
+      `SELECT sc.serial_number, sc.claimants, s.status, c.email IS NOT NULL AS is_curated,
   c.share_with_research_as_of_date AS consent_date
-FROM serial_claims sc
-LEFT JOIN customer_status s ON s.email = CASE WHEN sc.claimants = 1 THEN sc.email END
+FROM ${ctx.dialect.ident(SERIAL_CLAIMS)} sc
+LEFT JOIN ${ctx.dialect.ident(CUSTOMER_STATUS)} s ON s.email = CASE WHEN sc.claimants = 1 THEN sc.email END
 LEFT JOIN ${ctx.ref('customer_curated')} c ON c.email = CASE WHEN sc.claimants = 1 THEN sc.email END`,
-      ),
     ],
     [
       // Among readings kept so far: keys whose readings disagree on the distance (few).

@@ -182,12 +182,14 @@ async function evaluate(
       return run.key;
     },
   };
+  /** Lookups stored so far in this run (name -> SQL), shared by the jobs that read the same input. */
+  const storedLookups = new Map<string, string>();
   for (const [index, model] of models.entries()) {
     run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
     const jobStarted = Date.now();
     let ledger: Ledger;
     try {
-      ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput));
+      ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput), storedLookups);
       await stage(model.output, TABLES[model.output].columns.map((c) => c.name), layout.tableDir(model.output), layout.tableFile(model.output));
     } catch (err) {
       throw jobFailed(model.name, err);
@@ -229,13 +231,23 @@ async function evaluateModel(
   ctx: ModelContext,
   rowCounts: Map<TableName, number>,
   landing: LandingCounts | undefined,
+  storedLookups: Map<string, string>,
 ): Promise<Ledger> {
   const q = engine.dialect;
   const lookups = model.lookups?.(ctx) ?? [];
-  for (const [name] of lookups) {
-    if (!name.startsWith(`${model.output}__`)) throw new Error(`${model.name}: lookup ${name} must be named ${model.output}__<name>`);
+  const own = (name: string): boolean => name.startsWith(`${model.output}__`);
+  for (const [name, select] of lookups) {
+    // A lookup named after an input is derived from that input alone: every job reading it
+    // shares one copy per run. One named after the output is the job's own, dropped after it.
+    if (!own(name) && !model.inputs.some((input) => name.startsWith(`${input}__`))) {
+      throw new Error(`${model.name}: lookup ${name} must be named <output or input table>__<name>`);
+    }
+    const stored = storedLookups.get(name);
+    if (stored === select) continue;
+    if (stored !== undefined) throw new Error(`${model.name}: lookup ${name} differs from the one another job stored`);
+    await engine.materialize(name, select);
+    if (!own(name)) storedLookups.set(name, select);
   }
-  for (const [name, select] of lookups) await engine.materialize(name, select);
   const classified = `${model.output}__classified`;
   if (model.classified === 'recomputed') await engine.defineView(classified, model.classify(ctx));
   else await engine.materialize(classified, model.classify(ctx));
@@ -282,7 +294,7 @@ async function evaluateModel(
     }
   }
   await engine.dropRelation(classified);
-  for (const [name] of lookups) await engine.dropRelation(name);
+  for (const [name] of lookups.filter(([name]) => own(name))) await engine.dropRelation(name);
   const ledger: Ledger = {
     rowsIn: inputRows + sum(landing?.quarantined ?? {}),
     rowsOut,

@@ -5,7 +5,7 @@
  */
 import type { ModelContext } from '../pipeline/model.js';
 import { TABLES, type TableName } from '../lake/tables.js';
-import { customerStatusSteps, withSteps } from '../models/customer-states.js';
+import { CUSTOMER_STATUS, customerStatusSteps, withSteps } from '../models/customer-states.js';
 
 export interface Check {
   readonly name: string;
@@ -81,7 +81,7 @@ export const CHECKS: readonly Check[] = [
       withSteps(
         customerStatusSteps(ctx),
         `SELECT t.* FROM ${ctx.ref('customer_trusted')} t
-LEFT JOIN customer_status s ON s.email = t.email AND s.status = 'trusted'
+LEFT JOIN ${ctx.dialect.ident(CUSTOMER_STATUS)} s ON s.email = t.email AND s.status = 'trusted'
   AND s.consent_date = t.share_with_research_as_of_date
 WHERE s.email IS NULL`,
       ),
