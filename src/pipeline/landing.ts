@@ -96,6 +96,16 @@ function landingRelations(source: LandingSource) {
   };
 }
 
+/**
+ * Forget a source's landing relations once no job needs them (their rows take the most memory of
+ * a run). The quarantine relation stays: it is written with the run's other outputs.
+ */
+export async function releaseLanding(engine: Engine, source: LandingSource): Promise<void> {
+  const { quarantine: _kept, ...relations } = landingRelations(source);
+  await engine.dropRelation(LANDING_TABLE[source]);
+  for (const relation of Object.values(relations)) await engine.dropRelation(relation);
+}
+
 export interface LandingOptions {
   /** The run's start: the reference for `time_in_future` and odd birthdays. */
   readonly nowMillis: number;

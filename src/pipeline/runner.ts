@@ -18,9 +18,10 @@ import { MODELS } from '../models/index.js';
 import { describeError, StediError } from '../errors.js';
 import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
-import { prepareLanding, QUARANTINE_COLUMNS, type LandingInput } from './landing.js';
+import { prepareLanding, QUARANTINE_COLUMNS, releaseLanding, type LandingInput } from './landing.js';
 import { acquirePidLock } from '../lake/pid-lock.js';
 import { applicableChecks, describeFailures, runChecks, type CheckResult } from '../quality/run-checks.js';
+import { CHECKS } from '../quality/checks.js';
 import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
 import { clearStaging, publishFile } from './publish.js';
@@ -42,6 +43,9 @@ export interface RunOptions {
   pseudonymKey?: string | undefined;
   onProgress?: (event: ProgressEvent) => void;
 }
+
+/** Tables some check reads, which must stay until the checks have run. */
+const CHECKED_TABLES = new Set<TableName>(CHECKS.flatMap((c) => [c.table, ...c.reads]));
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -207,6 +211,12 @@ async function evaluate(
     };
     run.record.jobs.push(jobRecord);
     run.onProgress?.({ kind: 'job-done', record: jobRecord, index, total: models.length });
+    // Landing rows take the most memory of a run: free each source after the last job reading it.
+    for (const source of LANDING_SOURCES) {
+      const table = LANDING_TABLE[source];
+      const later = models.slice(index + 1).some((m) => m.inputs.includes(table));
+      if (model.inputs.includes(table) && !later && !CHECKED_TABLES.has(table)) await releaseLanding(engine, source);
+    }
   }
   // Audit before publish: a run whose checks fail publishes nothing.
   const available = new Set<TableName>([...rowCounts.keys(), ...needed]);
