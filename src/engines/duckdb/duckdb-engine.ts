@@ -26,6 +26,8 @@ export class DuckDbEngine implements Engine {
 
   /** Landing relation -> its rejects table (see attachLanding). */
   private readonly rejectTables = new Map<string, string>();
+  /** What each relation this engine made is, for dropRelation. */
+  private readonly kinds = new Map<string, 'TABLE' | 'VIEW'>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -70,6 +72,7 @@ export class DuckDbEngine implements Engine {
     // landing step reads it once).
     const rejects = `${relation}__rejects`;
     this.rejectTables.set(relation, rejects);
+    this.kinds.set(relation, 'VIEW');
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
 SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
 FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
@@ -96,6 +99,7 @@ WHERE prefix(line, '{') OR trim(line, ' ' || chr(9) || chr(13)) <> ''`);
     rows: readonly LoadValue[][],
   ): Promise<void> {
     await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} (${columns.map((c) => `${d.ident(c.name)} ${c.type}`).join(', ')})`);
+    this.kinds.set(relation, 'TABLE');
     const appender = await this.conn.createAppender(relation, 'main', 'temp');
     try {
       for (const row of rows) {
@@ -113,25 +117,27 @@ WHERE prefix(line, '{') OR trim(line, ' ' || chr(9) || chr(13)) <> ''`);
   }
 
   async attachPublished(_table: TableName, parquetFile: string, relation: string): Promise<void> {
-    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS SELECT * FROM read_parquet(${d.str(parquetFile)})`);
+    await this.defineView(relation, `SELECT * FROM read_parquet(${d.str(parquetFile)})`);
   }
 
   async defineView(relation: string, select: string): Promise<void> {
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS ${select}`);
+    this.kinds.set(relation, 'VIEW');
   }
 
   async materialize(relation: string, select: string): Promise<number> {
-    await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} AS ${select}`);
-    const [row] = await this.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${d.ident(relation)}`);
-    return Number(row?.n ?? 0);
+    // CREATE TABLE AS answers with the number of rows it stored.
+    const [row] = await this.query<{ Count: bigint | number }>(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} AS ${select}`);
+    this.kinds.set(relation, 'TABLE');
+    return Number(row?.Count ?? 0);
   }
 
   async dropRelation(relation: string): Promise<void> {
-    // A name is either a view or a table here; dropping the wrong kind is an error in DuckDB.
-    const [row] = await this.query<{ kind: string }>(
-      `SELECT table_type AS kind FROM information_schema.tables WHERE table_name = ${d.str(relation)}`,
-    );
-    if (row) await this.run(`DROP ${row.kind === 'VIEW' ? 'VIEW' : 'TABLE'} ${d.ident(relation)}`);
+    // Dropping a view as a table (or the reverse) is an error in DuckDB: drop it as what it was made.
+    const kind = this.kinds.get(relation);
+    if (!kind) return;
+    await this.run(`DROP ${kind} IF EXISTS ${d.ident(relation)}`);
+    this.kinds.delete(relation);
   }
 
   async writeParquet(relation: string, columns: readonly string[], file: string): Promise<void> {
