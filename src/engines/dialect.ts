@@ -51,10 +51,12 @@ export interface Dialect {
   /**
    * Optional fast path over the same lines: every column of `relation`, each field `<name>`
    * (typed as in parseJsonLines), and `_canonical`: TRUE only for a line that is the contract's
-   * record written the plain way, on which each `<name>` is exactly what parseJsonLines reads and
-   * each field has its declared JSON type (a nullable one may be JSON null, read as NULL). FALSE
-   * says nothing about the line; parseJsonLines decides. Engines without a cheaper reading of such
-   * lines leave it out, and every line takes parseJsonLines.
+   * record written the plain way, on which each `<name>` is what parseJsonLines reads and each
+   * field has its declared JSON type (a nullable one may be JSON null, read as NULL), with one
+   * exception the caller must handle: a number the line spells as NaN or an infinity, or gives as
+   * a non-number, may read as a non-finite value or NULL (every value check of the contract turns
+   * those away). FALSE says nothing about the line; parseJsonLines decides. Engines without a
+   * cheaper reading of such lines leave it out, and every line takes parseJsonLines.
    */
   parseCanonicalJsonLines?(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
 }

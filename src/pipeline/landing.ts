@@ -207,6 +207,10 @@ async function materializeCanonical(build: CheckedBuild, files: readonly string[
       return failure ? [[f, failure]] : [];
     });
   const rowFailures = failures(false).map(([, failure]) => failure);
+  // The fast reading may give a number as NaN, an infinity or NULL (see parseCanonicalJsonLines);
+  // each number's own checks turn those away, so every number must have some.
+  const unchecked = fields.filter((f) => !isTextKind(f.kind) && !canonicalValueFailure(q, f, nowMillis));
+  if (unchecked.length) throw new Error(`no value check for number field(s) ${unchecked.map((f) => f.name).join(', ')}`);
   const passes = `coalesce(_canonical${rowFailures.map((f) => ` AND NOT ${f}`).join('')}, false)`;
   const canonical = q.ident(relations.canonical);
   await engine.materialize(

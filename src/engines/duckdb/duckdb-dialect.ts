@@ -120,14 +120,17 @@ function keyCount(raw: string, expected: number, isObject: string): string {
 
 /**
  * A line is canonical when its text is the contract's record written compactly, keys in contract
- * order, and json_transform read every value: then the typed values are exactly what the line
- * says. The test is cheap text matching (LIKE and strpos, no regex), because every line takes it:
+ * order, and json_transform read every value: then the typed values are what the line says. The
+ * test is cheap text matching (LIKE and contains, no regex), because every line takes it:
  *  - the line matches the skeleton `{"k1":"%","k2":%,...}` (a string field's value between quotes);
  *  - it holds no quote beyond the skeleton's own, so every `%` above is quote-free: no number
  *    written as a string, no extra key, no string where a number belongs, no escaped quote;
  *  - none of the tokens DuckDB's reader casts or tolerates and JSON does not: true/false (read as
  *    1/0), a trailing comma (no comma or white space before the closing brace);
- *  - every value came out: finite, or (where allowed) null because the line says null.
+ *  - every string value came out, and a NULL number is a JSON null where null is allowed.
+ * What it leaves to the caller (see Dialect.parseCanonicalJsonLines): a number spelled NaN or
+ * Infinity, or given as null, [] or {} where null is not allowed, reads as a non-finite value or
+ * NULL, which every value check of the contract turns away.
  * A line failing any of these is only read the exact way; it is not thereby bad.
  */
 function canonicalLine(raw: string, fields: readonly JsonField[]): string {
@@ -142,14 +145,14 @@ function canonicalLine(raw: string, fields: readonly JsonField[]): string {
   return [
     `${raw} LIKE ${str(skeleton)}`,
     `NOT ${raw} LIKE ${str(`%${'"%'.repeat(quotes + 1)}`)}`,
-    // NaN and Infinity need no text test: the finiteness tests below turn them away.
-    ...['true', 'false'].map((token) => `strpos(${raw}, ${str(token)}) = 0`),
+    // contains, not strpos: strpos counts characters up to a match.
+    ...['true', 'false'].map((token) => `NOT contains(${raw}, ${str(token)})`),
     ...trailingComma,
-    ...fields.map((f) => {
+    ...fields.flatMap((f) => {
       const value = `_fast.${ident(f.name)}`;
-      if (f.json === 'string') return `${value} IS NOT NULL`;
+      if (f.json === 'string') return [`${value} IS NOT NULL`];
       // NULL must come from a JSON null: DuckDB also reads {} or [] as NULL.
-      return f.nullable ? `(isfinite(${value}) OR strpos(${raw}, ${str(`"${f.name}":null`)}) > 0)` : `isfinite(${value})`;
+      return f.nullable ? [`(${value} IS NOT NULL OR contains(${raw}, ${str(`"${f.name}":null`)}))`] : [];
     }),
   ].join('\n      AND ');
 }
