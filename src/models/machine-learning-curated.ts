@@ -1,5 +1,6 @@
 import type { Model } from '../pipeline/model.js';
-import { withSteps } from './customer-states.js';
+
+const SUBJECTS = 'machine_learning_curated__subjects';
 
 /**
  * Job 5: each trusted step-trainer reading paired with each trusted accelerometer reading of THE
@@ -17,18 +18,18 @@ export const machineLearningCurated: Model = {
     no_curated_owner: 'no curated customer owns the device (tables from different runs)',
     no_accelerometer_match: 'the owner has no accelerometer reading at that millisecond',
   },
-  classify: (ctx) =>
-    withSteps(
-      [
-        // One pseudonym per customer (thousands of HMACs), not one per output row.
-        [
-          'subjects',
-          `SELECT email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id
-  FROM ${ctx.ref('customer_curated')}`,
-        ],
-      ],
-      // EXISTS, not a join with the distinct (email, time) pairs: a semi-join needs no grouping.
-      `SELECT s.sensor_reading_time, s.distance_from_object, p.subject_id, p.email,
+  lookups: (ctx) => [
+    // One pseudonym per customer (thousands of HMACs, not one per output row), and a number per
+    // customer that millions of rows carry through the joins instead of the 64-character pseudonym.
+    [
+      SUBJECTS,
+      `SELECT row_number() OVER () AS subject, email, serial_number,
+  ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id
+FROM ${ctx.ref('customer_curated')}`,
+    ],
+  ],
+  // EXISTS, not a join with the distinct (email, time) pairs: a semi-join needs no grouping.
+  classify: (ctx) => `SELECT s.sensor_reading_time, s.distance_from_object, p.subject, p.email,
   CASE
     WHEN p.email IS NULL THEN 'no_curated_owner'
     WHEN NOT EXISTS (
@@ -36,8 +37,7 @@ export const machineLearningCurated: Model = {
     ) THEN 'no_accelerometer_match'
   END AS _reason
 FROM ${ctx.ref('step_trainer_trusted')} s
-LEFT JOIN subjects p ON p.serial_number = s.serial_number`,
-    ),
+LEFT JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.serial_number = s.serial_number`,
   outputRule: {
     kind: 'expand',
     added: 'accelerometer_pairs',
@@ -45,8 +45,9 @@ LEFT JOIN subjects p ON p.serial_number = s.serial_number`,
       table: 'accelerometer_trusted',
       key: "each accelerometer reading pairs with at most one step-trainer reading: the owner's device at that millisecond",
     },
-    sql: (ctx, kept) => `SELECT k.subject_id, k.sensor_reading_time, k.distance_from_object, a.x, a.y, a.z
+    sql: (ctx, kept) => `SELECT p.subject_id, k.sensor_reading_time, k.distance_from_object, a.x, a.y, a.z
 FROM ${kept} k
-JOIN ${ctx.ref('accelerometer_trusted')} a ON a.email = k.email AND a.reading_time = k.sensor_reading_time`,
+JOIN ${ctx.ref('accelerometer_trusted')} a ON a.email = k.email AND a.reading_time = k.sensor_reading_time
+JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.subject = k.subject`,
   },
 };
