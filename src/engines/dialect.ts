@@ -59,6 +59,12 @@ export interface Dialect {
    * cheaper reading of such lines leave it out, and every line takes parseJsonLines.
    */
   parseCanonicalJsonLines?(relation: string, rawColumn: string, fields: readonly JsonField[]): string;
+  /**
+   * With parseCanonicalJsonLines: for a canonical line, the text between the quotes of string
+   * field `field`'s value (its value whenever the line holds no backslash). A cheap way to find
+   * canonical lines holding given values without parsing every line.
+   */
+  canonicalStringText?(rawColumn: string, fields: readonly JsonField[], field: string): string;
 }
 
 export interface JsonField {

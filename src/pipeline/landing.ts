@@ -90,6 +90,7 @@ function landingRelations(source: LandingSource) {
     badValues: name('bad_values'),
     /** The landing files attached once more, and the canonical lines found there holding a bad value. */
     rescan: name('rescan'),
+    rescanCandidates: name('rescan_candidates'),
     recovered: name('recovered'),
     checked: name('checked'),
     quarantine: name('quarantine'),
@@ -242,9 +243,21 @@ FROM (SELECT *, ${passes} AS _passes FROM (${parse(relations.raw)}) parsed) pass
     .map(([f]) => `${q.ident(f.name)} IN (SELECT value FROM ${q.ident(relations.badValues)} WHERE field = ${q.str(f.name)})`)
     .join(' OR ');
   await engine.attachLanding(source, files, relations.rescan);
+  // Only lines that may hold one of those values are parsed again: their text holds it between
+  // quotes, unless the line has an escape somewhere.
+  const mayHold = q.canonicalStringText
+    ? [
+        `strpos(_raw, ${q.str('\\')}) > 0`,
+        ...textFailures.map(
+          ([f]) =>
+            `${q.canonicalStringText?.('_raw', jsonFields, f.name) ?? ''} IN (SELECT value FROM ${q.ident(relations.badValues)} WHERE field = ${q.str(f.name)})`,
+        ),
+      ].join(' OR ')
+    : 'true';
+  await engine.defineView(relations.rescanCandidates, `SELECT * FROM ${q.ident(relations.rescan)} WHERE ${mayHold}`);
   const recovered = await engine.materialize(
     relations.recovered,
-    `SELECT _file, _raw FROM (${parse(relations.rescan)}) parsed WHERE ${passes} AND (${held})`,
+    `SELECT _file, _raw FROM (${parse(relations.rescanCandidates)}) parsed WHERE ${passes} AND (${held})`,
   );
   const [expected] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${canonical} WHERE _raw IS NULL AND (${held})`);
   if (recovered !== Number(expected?.n ?? 0)) {

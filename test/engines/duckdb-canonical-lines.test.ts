@@ -45,6 +45,8 @@ const LINES: Record<LandingSource, string[]> = {
     withValue(ACCELEROMETER, 'user', '"\\u006ao@x.com"'),
     withValue(ACCELEROMETER, 'user', '"true.love@x.com"'),
     withValue(ACCELEROMETER, 'user', '"not-an-email"'),
+    withValue(ACCELEROMETER, 'user', '"not\\u002dan-email"'),
+    withValue(ACCELEROMETER, 'user', '"also\\tnot@x.com"'),
     withValue(ACCELEROMETER, 'x', 'true'),
     withValue(ACCELEROMETER, 'x', 'false'),
     withValue(ACCELEROMETER, 'x', 'null'),

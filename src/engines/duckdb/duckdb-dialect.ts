@@ -88,15 +88,25 @@ export const duckdbDialect: Dialect = {
   ${columns.join(',\n  ')}
 FROM (SELECT *, try(json_transform(${raw}, ${str(exact.structure)})) AS _rec FROM ${relation}) exact`;
   },
+  canonicalStringText(rawColumn, fields, field) {
+    // In the canonical skeleton each key takes two quotes, and each string value two more: the
+    // value sits right after the quotes of the fields before it, its own key and its opening quote.
+    const index = fields.findIndex((f) => f.name === field);
+    if (index < 0 || fields[index]?.json !== 'string') throw new Error(`no string field ${field}`);
+    const before = fields.slice(0, index).reduce((n, f) => n + (f.json === 'string' ? 4 : 2), 0) + 3;
+    return `split_part(${ident(rawColumn)}, '"', ${before + 1})`;
+  },
   parseCanonicalJsonLines(relation, rawColumn, fields) {
-    // Nearly every line is canonical: one json_transform into typed columns reads it, and a
-    // cheap text test (canonicalLine) proves that what it read is what the line says.
+    // Nearly every line is canonical: a cheap text test (canonicalText) and one json_transform
+    // into typed columns read it. Only lines passing the text test are parsed: a malformed line
+    // makes try() evaluate its whole vector again row by row, which bad records must not cost.
     const raw = ident(rawColumn);
     const typed = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.json === 'string' ? 'VARCHAR' : 'DOUBLE'])));
-    return `SELECT * EXCLUDE (_fast),
+    return `SELECT * EXCLUDE (_fast, _text),
   ${fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}`).join(',\n  ')},
-  coalesce(${canonicalLine(raw, fields)}, false) AS _canonical
-FROM (SELECT *, try(json_transform(${raw}, ${str(typed)})) AS _fast FROM ${relation}) fast`;
+  coalesce(_text AND ${canonicalValues(raw, fields)}, false) AS _canonical
+FROM (SELECT *, CASE WHEN _text THEN try(json_transform(${raw}, ${str(typed)})) END AS _fast
+  FROM (SELECT *, coalesce(${canonicalText(raw, fields)}, false) AS _text FROM ${relation}) text) fast`;
   },
 };
 
@@ -121,7 +131,8 @@ function keyCount(raw: string, expected: number, isObject: string): string {
 /**
  * A line is canonical when its text is the contract's record written compactly, keys in contract
  * order, and json_transform read every value: then the typed values are what the line says. The
- * test is cheap text matching (LIKE and contains, no regex), because every line takes it:
+ * test is cheap text matching (LIKE and contains, no regex), because every line takes it, then a
+ * look at the values read (canonicalValues):
  *  - the line matches the skeleton `{"k1":"%","k2":%,...}` (a string field's value between quotes);
  *  - it holds no quote beyond the skeleton's own, so every `%` above is quote-free: no number
  *    written as a string, no extra key, no string where a number belongs, no escaped quote;
@@ -133,7 +144,7 @@ function keyCount(raw: string, expected: number, isObject: string): string {
  * NULL, which every value check of the contract turns away.
  * A line failing any of these is only read the exact way; it is not thereby bad.
  */
-function canonicalLine(raw: string, fields: readonly JsonField[]): string {
+function canonicalText(raw: string, fields: readonly JsonField[]): string {
   if (fields.some((f) => /[%_\\"]/.test(f.name))) return 'false';
   const skeleton = `{${fields.map((f) => `"${f.name}":${f.json === 'string' ? '"%"' : '%'}`).join(',')}}`;
   const quotes = 2 * fields.length + 2 * fields.filter((f) => f.json === 'string').length;
@@ -148,13 +159,18 @@ function canonicalLine(raw: string, fields: readonly JsonField[]): string {
     // contains, not strpos: strpos counts characters up to a match.
     ...['true', 'false'].map((token) => `NOT contains(${raw}, ${str(token)})`),
     ...trailingComma,
-    ...fields.flatMap((f) => {
-      const value = `_fast.${ident(f.name)}`;
-      if (f.json === 'string') return [`${value} IS NOT NULL`];
-      // NULL must come from a JSON null: DuckDB also reads {} or [] as NULL.
-      return f.nullable ? [`(${value} IS NOT NULL OR contains(${raw}, ${str(`"${f.name}":null`)}))`] : [];
-    }),
   ].join('\n      AND ');
+}
+
+/** The canonical test's part on the values json_transform read (`_fast`), see canonicalText. */
+function canonicalValues(raw: string, fields: readonly JsonField[]): string {
+  const tests = fields.flatMap((f) => {
+    const value = `_fast.${ident(f.name)}`;
+    if (f.json === 'string') return [`${value} IS NOT NULL`];
+    // NULL must come from a JSON null: DuckDB also reads {} or [] as NULL.
+    return f.nullable ? [`(${value} IS NOT NULL OR contains(${raw}, ${str(`"${f.name}":null`)}))`] : [];
+  });
+  return tests.length ? `(${tests.join(' AND ')})` : 'true';
 }
 
 /**
