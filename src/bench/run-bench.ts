@@ -3,7 +3,7 @@
  * on the same generated lakes, alternating the two so drift on a shared machine hits both, and
  * writes medians, the ratio and peak memory to bench/RESULTS.md.
  *
- *   node dist/bench/run-bench.js [--sizes 100k,10m] [--repeats 3] [--work bench/work] [--engines duckdb,trino]
+ *   node dist/bench/run-bench.js [--sizes 100k,10m,10m-bad] [--repeats 3] [--work bench/work] [--engines duckdb,trino]
  *
  * With `--engines duckdb,trino` (needs STEDI_TRINO_URL) each size times `stedi run` on DuckDB
  * against `stedi run --engine trino` instead of the reference script, checks that both engines
@@ -26,11 +26,21 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const KEY = 'bench-pseudonym-key-0123456789';
 /** Accelerometer readings per generated customer, measured on the generator (about 85). */
 const READINGS_PER_CUSTOMER = 85;
-const SIZES: Record<string, number> = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+/** Lake sizes: accelerometer readings, and the share of bad records injected (none by default). */
+const SIZES: Record<string, { readings: number; badRate: number }> = {
+  '100k': { readings: 100_000, badRate: 0 },
+  '1m': { readings: 1_000_000, badRate: 0 },
+  '10m': { readings: 10_000_000, badRate: 0 },
+  // What bad records cost: the reference script cannot read such a lake at all (read_json stops
+  // at the first malformed line), so only `stedi run` is timed.
+  '10m-bad': { readings: 10_000_000, badRate: 0.005 },
+};
 
 interface Sample {
   seconds: number;
   peakMiB: number;
+  /** User plus system CPU time: less disturbed than wall time by other work on a shared machine. */
+  cpuSeconds: number;
 }
 
 /** Wall time and peak resident memory of a child process, measured by GNU time. */
@@ -39,14 +49,15 @@ async function measure(args: string[]): Promise<Sample> {
 }
 
 async function measureWithOutput(args: string[]): Promise<{ sample: Sample; stdout: string }> {
-  const { stderr, stdout } = await run('/usr/bin/time', ['-f', 'STEDI_TIME %e %M', ...args], {
+  const { stderr, stdout } = await run('/usr/bin/time', ['-f', 'STEDI_TIME %e %M %U %S', ...args], {
     cwd: REPO,
     env: { ...process.env, STEDI_PSEUDONYM_KEY: KEY },
     maxBuffer: 64 * 1024 * 1024,
   });
-  const match = /STEDI_TIME ([\d.]+) (\d+)/.exec(stderr);
+  const match = /STEDI_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
   if (!match) throw new Error(`could not read /usr/bin/time output: ${stderr.slice(-500)}`);
-  return { sample: { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 }, stdout };
+  const sample = { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024, cpuSeconds: Number(match[3]) + Number(match[4]) };
+  return { sample, stdout };
 }
 
 /** Rows out per job, from `stedi run --json`: what both engines must agree on. */
@@ -61,7 +72,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
 
-async function ensureLake(work: string, size: string, readings: number): Promise<{ lake: string; expected: ExpectedFile }> {
+async function ensureLake(work: string, size: string): Promise<{ lake: string; expected: ExpectedFile }> {
+  const { readings, badRate } = SIZES[size] ?? { readings: 0, badRate: 0 };
   const lake = path.join(work, size);
   const customers = Math.max(20, Math.round(readings / READINGS_PER_CUSTOMER));
   const layout = new LakeLayout(lake);
@@ -69,9 +81,9 @@ async function ensureLake(work: string, size: string, readings: number): Promise
     .readFile(layout.expectationsFile, 'utf8')
     .then((t) => JSON.parse(t) as ExpectedFile)
     .catch(() => undefined);
-  if (existing?.customers === customers) return { lake, expected: existing };
+  if (existing?.customers === customers && existing.badRate === badRate) return { lake, expected: existing };
   process.stderr.write(`generating ${size} lake (${customers.toLocaleString('en-US')} customers) in ${lake}\n`);
-  const generated = await generateLake({ out: lake, customers, seed: 7, force: true });
+  const generated = await generateLake({ out: lake, customers, seed: 7, force: true, badRate });
   return { lake, expected: generated.expected };
 }
 
@@ -87,7 +99,7 @@ interface SizeResult {
 }
 
 async function benchSize(work: string, size: string, repeats: number, trinoUrl: string | undefined): Promise<SizeResult> {
-  const { lake, expected } = await ensureLake(work, size, SIZES[size] ?? 0);
+  const { lake, expected } = await ensureLake(work, size);
   const refOut = path.join(work, `${size}-reference-out`);
   const result: SizeResult = {
     size,
@@ -106,9 +118,11 @@ async function benchSize(work: string, size: string, repeats: number, trinoUrl: 
   const steps: { name: 'pipeline' | 'reference' | 'trino'; go: () => Promise<Sample> }[] = [
     { name: 'pipeline', go: () => runEngine('duckdb', []) },
     // With Trino the comparison is engine against engine; the reference script has its own section.
-    trinoUrl
-      ? { name: 'trino', go: () => runEngine('trino', ['--engine', 'trino', '--trino-url', trinoUrl]) }
-      : { name: 'reference', go: () => measure([process.execPath, 'dist/bench/reference-run.js', lake, refOut]) },
+    ...(trinoUrl
+      ? [{ name: 'trino' as const, go: () => runEngine('trino', ['--engine', 'trino', '--trino-url', trinoUrl]) }]
+      : expected.badRate > 0
+        ? []
+        : [{ name: 'reference' as const, go: () => measure([process.execPath, 'dist/bench/reference-run.js', lake, refOut]) }]),
   ];
   for (let i = 0; i < repeats; i++) {
     // Rotate which goes first, so none always runs on a warmer cache.
@@ -116,7 +130,7 @@ async function benchSize(work: string, size: string, repeats: number, trinoUrl: 
     for (const step of order) {
       const sample = await step.go();
       result[step.name].push(sample);
-      process.stderr.write(`${size} ${step.name.padEnd(9)} ${sample.seconds.toFixed(2)} s, ${sample.peakMiB.toFixed(0)} MiB\n`);
+      process.stderr.write(`${size} ${step.name.padEnd(9)} ${sample.seconds.toFixed(2)} s (CPU ${sample.cpuSeconds.toFixed(1)} s), ${sample.peakMiB.toFixed(0)} MiB\n`);
     }
   }
   if (trinoUrl && outputs.get('trino') !== outputs.get('duckdb')) {
@@ -128,30 +142,38 @@ async function benchSize(work: string, size: string, repeats: number, trinoUrl: 
 function report(results: SizeResult[], repeats: number): string {
   const rows = results.map((r) => {
     const p = median(r.pipeline.map((s) => s.seconds));
-    const ref = median(r.reference.map((s) => s.seconds));
+    const pc = median(r.pipeline.map((s) => s.cpuSeconds));
     const pm = Math.max(...r.pipeline.map((s) => s.peakMiB));
+    const head = `| ${r.size} | ${r.readings.toLocaleString('en-US')} | ${r.mlRows.toLocaleString('en-US')} | ${p.toFixed(2)} s |`;
+    if (r.reference.length === 0) return `${head} cannot read it | | ${pc.toFixed(1)} s | | ${pm.toFixed(0)} MiB | |`;
+    const ref = median(r.reference.map((s) => s.seconds));
+    const rc = median(r.reference.map((s) => s.cpuSeconds));
     const rm = Math.max(...r.reference.map((s) => s.peakMiB));
-    return `| ${r.size} | ${r.readings.toLocaleString('en-US')} | ${r.mlRows.toLocaleString('en-US')} | ${p.toFixed(2)} s | ${ref.toFixed(2)} s | **${(p / ref).toFixed(2)}x** | ${pm.toFixed(0)} MiB | ${rm.toFixed(0)} MiB |`;
+    return `${head} ${ref.toFixed(2)} s | **${(p / ref).toFixed(2)}x** | ${pc.toFixed(1)} s | ${rc.toFixed(1)} s | ${pm.toFixed(0)} MiB | ${rm.toFixed(0)} MiB |`;
   });
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
     '## Pipeline vs hand-written DuckDB script',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${repeats} alternating runs each, whole processes timed with GNU time (wall clock, peak RSS). Reproduce: \`npm run bench\`.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${repeats} alternating runs each, whole processes timed with GNU time (wall clock, CPU = user + system, peak RSS). Reproduce: \`npm run bench\`.`,
     '',
-    '| size | accelerometer readings | ML rows | `stedi run` | reference.sql | ratio | peak RSS run | peak RSS reference |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| size | accelerometer readings | ML rows | `stedi run` | reference.sql | ratio | CPU run | CPU reference | peak RSS run | peak RSS reference |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     'Targets: <= 1.2x (issue 2) and, with validation and checks, <= 1.3x (issue 3) at 10M readings.',
     '`reference.sql` reads the landing files with `read_json` and trusts them. `stedi run` in addition',
-    'parses every landing line itself (a cheap text test sends any line DuckDB\'s lenient reader could',
-    "misread, such as `\"12\"` for 12, `true`, NaN or a trailing comma, to an exact parse), validates every record",
-    'against the contract and quarantines bad ones with file and line number,',
-    'classifies every input row of every job with its reason (the ledger), runs 18 checks on the new',
-    'tables before publishing (unique keys, references, the privacy invariants including a full',
-    'same-customer pairing check), then stages and atomically publishes every table and the quarantine.',
-    'Run `stedi run --lake bench/work/10m` to see the time per step (`STEDI_TRACE_SQL=1`: per statement).',  ].join('\n');
+    'reads every landing line as text and proves it canonical with a cheap text test before it trusts',
+    "a typed parse (any line DuckDB's lenient reader could misread, such as `\"12\"` for 12, `true`, NaN",
+    'or a trailing comma, takes an exact parse), validates every record against the contract (text',
+    'values once per distinct value) and quarantines bad ones with file and line number, classifies',
+    'every input row of every job with its reason (the ledger), runs 18 checks on the new tables before',
+    'publishing (unique keys, references, the privacy invariants including a full same-customer pairing',
+    'check), then stages and atomically publishes every table and the quarantine. `10m-bad` is the 10m',
+    'lake with 0.5% bad records of every kind (the reference stops at the first malformed line).',
+    'The machine is shared: wall times of one size vary by 10-20% between runs, CPU times less.',
+    'Run `stedi run --lake bench/work/10m` to see the time per step (`STEDI_TRACE_SQL=1`: per statement).',
+  ].join('\n');
 }
 
 function trinoReport(results: SizeResult[], repeats: number, trinoUrl: string): string {
@@ -180,7 +202,7 @@ function trinoReport(results: SizeResult[], repeats: number, trinoUrl: string): 
 
 async function main(): Promise<void> {
   const program = new Command('bench')
-    .option('--sizes <list>', 'lake sizes in accelerometer readings: 100k, 1m, 10m', parseList, ['100k', '10m'])
+    .option('--sizes <list>', 'lake sizes in accelerometer readings: 100k, 1m, 10m, 10m-bad (0.5% bad records)', parseList, ['100k', '10m', '10m-bad'])
     .option('--repeats <n>', 'timed runs of each side per size', parsePositiveInt, 3)
     .option('--work <dir>', 'where generated lakes are kept between runs', path.join(REPO, 'bench/work'))
     .option('--engines <list>', 'duckdb, or duckdb,trino (needs STEDI_TRINO_URL)', parseList, ['duckdb'])
