@@ -25,8 +25,10 @@ export interface Engine {
   /** Human name for logs and the run log, e.g. `duckdb 1.5.6`. */
   describe(): Promise<string>;
   /**
-   * Make the landing files of `source` visible as relation `relation`, one row per non-blank line
-   * with columns `_file` (absolute path as given) and `_raw` (the line's text).
+   * Make the landing files of `source` visible as relation `relation`, one row per line with
+   * columns `_file` (absolute path as given) and `_raw` (the line's text). Blank lines (NULL, or
+   * only spaces, tabs and CR) may be among them: they are not records, and the landing step skips
+   * them, so an engine need not spend a filter on every line.
    */
   attachLanding(source: LandingSource, files: readonly string[], relation: string): Promise<void>;
   /**

@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine, LoadValue } from '../engines/engine.js';
-import type { JsonField } from '../engines/dialect.js';
+import type { Dialect, JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
 import { isTextKind, landingFields, ruleMessage, type FieldContract, type WarningRule } from '../quality/landing-contract.js';
@@ -82,6 +82,8 @@ function landingRelations(source: LandingSource) {
   const name = (step: string): string => `${source}_landing_${step}`;
   return {
     raw: name('raw'),
+    /** The lines that are records (not blank), when every line takes the exact way. */
+    lines: name('lines'),
     /** Every line read the fast way; text and file kept only where the exact way must decide. */
     canonical: name('canonical'),
     /** The lines the exact way reads (all of them without a fast way). */
@@ -96,6 +98,9 @@ function landingRelations(source: LandingSource) {
     quarantine: name('quarantine'),
   };
 }
+
+/** A line that is no record: NULL, empty, or only spaces, tabs and CR (docs/data-quality.md). */
+const blank = (q: Dialect): string => `(_raw IS NULL OR ${q.trimSpace('_raw')} = '')`;
 
 /**
  * Forget a source's landing relations once no job needs them (their rows take the most memory of
@@ -145,7 +150,8 @@ export async function prepareLanding(
 
   await engine.attachLanding(source, files, relations.raw);
   const canonicalValid = await materializeCanonical(build, files);
-  await materializeChecked(build, canonicalValid ? relations.uncertain : relations.raw);
+  if (!canonicalValid) await engine.defineView(relations.lines, `SELECT _file, _raw FROM ${q.ident(relations.raw)} WHERE NOT ${blank(q)}`);
+  await materializeChecked(build, canonicalValid ? relations.uncertain : relations.lines);
 
   const { counts: warningCounts, valid } = await countWarnings(build, canonicalValid);
   const records = await quarantineRecords(engine, checked, relations.raw);
@@ -219,10 +225,11 @@ async function materializeCanonical(build: CheckedBuild, files: readonly string[
     `SELECT
   ${fields.map((f) => `${typedValue(q, f)} AS ${q.ident(f.name)}`).join(',\n  ')},
   CASE WHEN _passes THEN NULL ELSE _file END AS _file,
-  CASE WHEN _passes THEN NULL ELSE _raw END AS _raw
+  CASE WHEN _passes THEN NULL ELSE coalesce(_raw, '') END AS _raw
 FROM (SELECT *, ${passes} AS _passes FROM (${parse(relations.raw)}) parsed) passes`,
   );
-  const uncertain = `SELECT _file, _raw FROM ${canonical} WHERE _raw IS NOT NULL`;
+  // Blank lines are not canonical either, but they are no records at all.
+  const uncertain = `SELECT _file, _raw FROM ${canonical} WHERE _raw IS NOT NULL AND NOT ${blank(q)}`;
 
   const textFailures = failures(true);
   const badValues: string[] = [];

@@ -65,11 +65,10 @@ export class DuckDbEngine implements Engine {
   async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
     const list = fileList(files);
     // One VARCHAR column per line: \x01 never occurs in valid JSON text, quoting is off, lines
-    // end at \n only, and blank lines are not records (NULL, empty or only white space: the
-    // filter is NULL or false for them; nearly every line passes its first test). Lines that
-    // cannot be read as text (bad UTF-8, over-long) are not dropped: store_rejects keeps them,
-    // with their line numbers, for unreadableLines(), filled by the scan that reads the view (the
-    // landing step reads it once).
+    // end at \n only. Blank lines stay (the landing step skips them: a filter here would cost every
+    // line). Lines that cannot be read as text (bad UTF-8, over-long) are not dropped:
+    // store_rejects keeps them, with their line numbers, for unreadableLines(), filled by the scan
+    // that reads the view (the landing step reads it once).
     const rejects = `${relation}__rejects`;
     this.rejectTables.set(relation, rejects);
     this.kinds.set(relation, 'VIEW');
@@ -78,8 +77,7 @@ SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(1
 FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
   header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
   max_line_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
-  rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})
-WHERE prefix(line, '{') OR trim(line, ' ' || chr(9) || chr(13)) <> ''`);
+  rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})`);
   }
 
   async unreadableLines(relation: string): Promise<UnreadableLine[]> {
