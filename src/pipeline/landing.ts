@@ -6,14 +6,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine, LoadValue } from '../engines/engine.js';
-import type { Dialect, JsonField } from '../engines/dialect.js';
+import type { JsonField } from '../engines/dialect.js';
 import type { LakeLayout } from '../lake/layout.js';
 import { LANDING_TABLE, type LandingSource } from '../lake/tables.js';
-import { isTextKind, landingFields, ruleMessage, type FieldContract, type WarningRule } from '../quality/landing-contract.js';
-import { canonicalValueFailure, firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
+import { landingFields, ruleMessage, type WarningRule } from '../quality/landing-contract.js';
+import { firstErrorExpression, typedValue, warningExpressions } from '../quality/landing-validation.js';
 import { StediError } from '../errors.js';
 import type { Counts } from './ledger.js';
 import { locateLines } from './line-locator.js';
+import { materializeCanonical } from './landing-canonical.js';
+import { blank, landingRelations, type LandingBuild } from './landing-relations.js';
 
 export interface QuarantineRecord {
   source_file: string;
@@ -77,31 +79,6 @@ async function assertReadable(file: string): Promise<void> {
   }
 }
 
-/** The engine relations the landing step makes for one source, named in one place. */
-function landingRelations(source: LandingSource) {
-  const name = (step: string): string => `${source}_landing_${step}`;
-  return {
-    raw: name('raw'),
-    /** The lines that are records (not blank), when every line takes the exact way. */
-    lines: name('lines'),
-    /** Every line read the fast way; text and file kept only where the exact way must decide. */
-    canonical: name('canonical'),
-    /** The lines the exact way reads (all of them without a fast way). */
-    uncertain: name('uncertain'),
-    /** Distinct text values of canonical lines that fail a check, by field. */
-    badValues: name('bad_values'),
-    /** The landing files attached once more, and the canonical lines found there holding a bad value. */
-    rescan: name('rescan'),
-    rescanCandidates: name('rescan_candidates'),
-    recovered: name('recovered'),
-    checked: name('checked'),
-    quarantine: name('quarantine'),
-  };
-}
-
-/** A line that is no record: NULL, empty, or only spaces, tabs and CR (docs/data-quality.md). */
-const blank = (q: Dialect): string => `(_raw IS NULL OR ${q.trimSpace('_raw')} = '')`;
-
 /**
  * Forget a source's landing relations once no job needs them (their rows take the most memory of
  * a run). The quarantine relation stays: it is written with the run's other outputs.
@@ -146,7 +123,7 @@ export async function prepareLanding(
     nullable: f.kind === 'nullable_epoch_millis',
   }));
   const warnings = warningExpressions(q, source, new Date(options.nowMillis).toISOString().slice(0, 10));
-  const build: CheckedBuild = { engine, source, fields, jsonFields, relations, warnings, nowMillis: options.nowMillis };
+  const build: LandingBuild = { engine, source, fields, jsonFields, relations, warnings, nowMillis: options.nowMillis };
 
   await engine.attachLanding(source, files, relations.raw);
   const canonicalValid = await materializeCanonical(build, files);
@@ -182,109 +159,12 @@ export async function prepareLanding(
   };
 }
 
-interface CheckedBuild {
-  engine: Engine;
-  source: LandingSource;
-  fields: readonly FieldContract[];
-  jsonFields: readonly JsonField[];
-  relations: ReturnType<typeof landingRelations>;
-  warnings: Partial<Record<string, string>>;
-  nowMillis: number;
-}
-
-/**
- * Relation `canonical`, when the engine has a fast reading of canonical lines: every line once,
- * with its typed values, and `_file` and `_raw` only for a line that is not canonical or whose
- * numbers fail a check (NULL for the rest, which need neither). Text values (emails, serial
- * numbers) repeat across millions of readings, so their checks run once per distinct value; the
- * rare canonical lines holding a bad one are read again for their text (`recovered`). The lines
- * with text become relation `uncertain`, which the exact way reads.
- *
- * Returns the condition that selects the valid records of `canonical`, or undefined when the
- * engine has no fast way (then every line takes the exact way).
- */
-async function materializeCanonical(build: CheckedBuild, files: readonly string[]): Promise<string | undefined> {
-  const { engine, source, fields, jsonFields, relations, nowMillis } = build;
-  const q = engine.dialect;
-  if (!q.parseCanonicalJsonLines) return undefined;
-  const parse = (raw: string): string => q.parseCanonicalJsonLines?.(q.ident(raw), '_raw', jsonFields) ?? '';
-  const failures = (text: boolean): [FieldContract, string][] =>
-    fields.flatMap((f): [FieldContract, string][] => {
-      const failure = isTextKind(f.kind) === text ? canonicalValueFailure(q, f, nowMillis) : undefined;
-      return failure ? [[f, failure]] : [];
-    });
-  const rowFailures = failures(false).map(([, failure]) => failure);
-  // The fast reading may give a number as NaN, an infinity or NULL (see parseCanonicalJsonLines);
-  // each number's own checks turn those away, so every number must have some.
-  const unchecked = fields.filter((f) => !isTextKind(f.kind) && !canonicalValueFailure(q, f, nowMillis));
-  if (unchecked.length) throw new Error(`no value check for number field(s) ${unchecked.map((f) => f.name).join(', ')}`);
-  const passes = `coalesce(_canonical${rowFailures.map((f) => ` AND NOT ${f}`).join('')}, false)`;
-  const canonical = q.ident(relations.canonical);
-  await engine.materialize(
-    relations.canonical,
-    `SELECT
-  ${fields.map((f) => `${typedValue(q, f)} AS ${q.ident(f.name)}`).join(',\n  ')},
-  CASE WHEN _passes THEN NULL ELSE _file END AS _file,
-  CASE WHEN _passes THEN NULL ELSE coalesce(_raw, '') END AS _raw
-FROM (SELECT *, ${passes} AS _passes FROM (${parse(relations.raw)}) parsed) passes`,
-  );
-  // Blank lines are not canonical either, but they are no records at all.
-  const uncertain = `SELECT _file, _raw FROM ${canonical} WHERE _raw IS NOT NULL AND NOT ${blank(q)}`;
-
-  const textFailures = failures(true);
-  const badValues: string[] = [];
-  for (const [f, failure] of textFailures) {
-    // Materialized first: a filter on DISTINCT's output would be pushed below it, onto every row.
-    const values = `${relations.badValues}_${f.name}`;
-    await engine.materialize(values, `SELECT DISTINCT ${q.ident(f.name)} FROM ${canonical} WHERE _raw IS NULL`);
-    badValues.push(`SELECT ${q.str(f.name)} AS field, ${q.ident(f.name)} AS value FROM ${q.ident(values)} WHERE ${failure}`);
-  }
-  const bad = badValues.length ? await engine.materialize(relations.badValues, badValues.join('\nUNION ALL\n')) : 0;
-  for (const [f] of textFailures) await engine.dropRelation(`${relations.badValues}_${f.name}`);
-  if (bad === 0) {
-    await engine.defineView(relations.uncertain, uncertain);
-    return '_raw IS NULL';
-  }
-  // Some canonical lines hold a bad text value: find them again, with their text, by the same test.
-  const held = textFailures
-    .map(([f]) => `${q.ident(f.name)} IN (SELECT value FROM ${q.ident(relations.badValues)} WHERE field = ${q.str(f.name)})`)
-    .join(' OR ');
-  await engine.attachLanding(source, files, relations.rescan);
-  // Only lines that may hold one of those values are parsed again: their text holds it between
-  // quotes, unless the line has an escape somewhere.
-  const mayHold = q.canonicalStringText
-    ? [
-        `strpos(_raw, ${q.str('\\')}) > 0`,
-        ...textFailures.map(
-          ([f]) =>
-            `${q.canonicalStringText?.('_raw', jsonFields, f.name) ?? ''} IN (SELECT value FROM ${q.ident(relations.badValues)} WHERE field = ${q.str(f.name)})`,
-        ),
-      ].join(' OR ')
-    : 'true';
-  await engine.defineView(relations.rescanCandidates, `SELECT * FROM ${q.ident(relations.rescan)} WHERE ${mayHold}`);
-  const recovered = await engine.materialize(
-    relations.recovered,
-    `SELECT _file, _raw FROM (${parse(relations.rescanCandidates)}) parsed WHERE ${passes} AND (${held})`,
-  );
-  const [expected] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${canonical} WHERE _raw IS NULL AND (${held})`);
-  if (recovered !== Number(expected?.n ?? 0)) {
-    // Landing files are immutable once published; a difference means one changed under the run.
-    throw new StediError(
-      'UNREADABLE_FILE',
-      `${source} landing files changed while the run read them: found ${recovered} lines with a bad value on a second reading, ${String(expected?.n)} on the first`,
-      { hint: 'landing files must not be edited in place; run again' },
-    );
-  }
-  await engine.defineView(relations.uncertain, `${uncertain}\nUNION ALL\nSELECT _file, _raw FROM ${q.ident(relations.recovered)}`);
-  return `_raw IS NULL AND NOT (${held})`;
-}
-
 /**
  * Relation `checked`: every line of `input` read the exact way, with its typed values, `_error`
  * (`rule:field` of its first failed check, NULL when valid), a 0/1 column per warning, and, for bad
  * records only, `_file` and `_raw`. One statement over the lines: parse, check, keep.
  */
-async function materializeChecked(build: CheckedBuild, input: string): Promise<void> {
+async function materializeChecked(build: LandingBuild, input: string): Promise<void> {
   const { engine, source, fields, jsonFields, relations, warnings, nowMillis } = build;
   const q = engine.dialect;
   const parsed = q.parseJsonLines(q.ident(input), '_raw', jsonFields);
@@ -307,7 +187,7 @@ FROM (SELECT *, ${firstErrorExpression(q, source, nowMillis)} AS _error FROM (${
  * Warnings per rule over the valid records, and how many there are. Canonical records carry
  * exactly the contract's keys, so of the warnings only those on values apply to them.
  */
-async function countWarnings(build: CheckedBuild, canonicalValid: string | undefined): Promise<{ counts: Counts; valid: number }> {
+async function countWarnings(build: LandingBuild, canonicalValid: string | undefined): Promise<{ counts: Counts; valid: number }> {
   const { engine, relations, warnings } = build;
   const q = engine.dialect;
   const rules = Object.keys(warnings) as WarningRule[];
