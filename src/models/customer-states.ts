@@ -102,8 +102,11 @@ export function customerStatusSteps(ctx: ModelContext): Step[] {
   ];
 }
 
-/** Render named steps as a WITH clause followed by the final SELECT. */
-export function withSteps(steps: readonly Step[], select: string): string {
-  const ctes = steps.map(([name, body]) => `${name} AS (\n  ${body}\n)`).join(',\n');
-  return `WITH ${ctes}\n${select}`;
+/**
+ * Render named steps as a WITH clause followed by the final SELECT. Steps already stored in this
+ * run with the same SQL (`stored`) are left out: the SELECT reads the stored relation of that name.
+ */
+export function withSteps(steps: readonly Step[], select: string, stored?: ReadonlyMap<string, string>): string {
+  const ctes = steps.filter(([name, body]) => stored?.get(name) !== body).map(([name, body]) => `${name} AS (\n  ${body}\n)`);
+  return ctes.length ? `WITH ${ctes.join(',\n')}\n${select}` : select;
 }

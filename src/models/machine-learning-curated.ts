@@ -1,6 +1,5 @@
 import type { Model } from '../pipeline/model.js';
-
-const SUBJECTS = 'machine_learning_curated__subjects';
+import { SUBJECTS, subjectSteps } from './subjects.js';
 
 /**
  * Job 5: each trusted step-trainer reading paired with each trusted accelerometer reading of THE
@@ -18,18 +17,9 @@ export const machineLearningCurated: Model = {
     no_curated_owner: 'no curated customer owns the device (tables from different runs)',
     no_accelerometer_match: 'the owner has no accelerometer reading at that millisecond',
   },
-  lookups: (ctx) => [
-    // One pseudonym per customer (thousands of HMACs, not one per output row), and a number per
-    // customer that millions of rows carry through the joins instead of the 64-character pseudonym.
-    [
-      SUBJECTS,
-      `SELECT row_number() OVER () AS subject, email, serial_number,
-  ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id
-FROM ${ctx.ref('customer_curated')}`,
-    ],
-  ],
+  lookups: subjectSteps,
   // EXISTS, not a join with the distinct (email, time) pairs: a semi-join needs no grouping.
-  classify: (ctx) => `SELECT s.sensor_reading_time, s.distance_from_object, p.subject, p.email,
+  classify: (ctx) => `SELECT s.sensor_reading_time, s.distance_from_object, p.id AS subject, p.email,
   CASE
     WHEN p.email IS NULL THEN 'no_curated_owner'
     WHEN NOT EXISTS (
@@ -48,6 +38,6 @@ LEFT JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.serial_number = s.serial_number`
     sql: (ctx, kept) => `SELECT p.subject_id, k.sensor_reading_time, k.distance_from_object, a.x, a.y, a.z
 FROM ${kept} k
 JOIN ${ctx.ref('accelerometer_trusted')} a ON a.email = k.email AND a.reading_time = k.sensor_reading_time
-JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.subject = k.subject`,
+JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.id = k.subject`,
   },
 };

@@ -21,6 +21,11 @@ export interface ModelContext {
   ref(table: TableName): string;
   /** The pseudonym key; only models that declare `needsPseudonymKey` may ask for it. */
   pseudonymKey(): Buffer;
+  /**
+   * Lookups stored so far in this run (name -> SQL). A WITH clause built by `withSteps` leaves out
+   * the steps stored with the same SQL, and reads the stored relation of that name instead.
+   */
+  readonly stored?: ReadonlyMap<string, string>;
 }
 
 /**

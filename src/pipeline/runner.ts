@@ -177,6 +177,8 @@ async function evaluate(
     await attachPublished(engine, layout, table);
   }
 
+  /** Lookups stored so far in this run (name -> SQL), shared by the jobs that read the same input. */
+  const storedLookups = new Map<string, string>();
   const ctx: ModelContext = {
     dialect: q,
     policy: run.policy,
@@ -185,9 +187,8 @@ async function evaluate(
       if (!run.key) throw new StediError('MISSING_KEY', 'pseudonym key requested by a job that did not declare it');
       return run.key;
     },
+    stored: storedLookups,
   };
-  /** Lookups stored so far in this run (name -> SQL), shared by the jobs that read the same input. */
-  const storedLookups = new Map<string, string>();
   for (const [index, model] of models.entries()) {
     run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
     const jobStarted = Date.now();

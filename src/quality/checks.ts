@@ -6,6 +6,7 @@
 import type { ModelContext } from '../pipeline/model.js';
 import { TABLES, type TableName } from '../lake/tables.js';
 import { CUSTOMER_STATUS, customerStatusSteps, withSteps } from '../models/customer-states.js';
+import { SUBJECTS, subjectSteps } from '../models/subjects.js';
 
 export interface Check {
   readonly name: string;
@@ -84,6 +85,7 @@ export const CHECKS: readonly Check[] = [
 LEFT JOIN ${ctx.dialect.ident(CUSTOMER_STATUS)} s ON s.email = t.email AND s.status = 'trusted'
   AND s.consent_date = t.share_with_research_as_of_date
 WHERE s.email IS NULL`,
+        ctx.stored,
       ),
   },
   {
@@ -125,27 +127,25 @@ WHERE s.sensor_reading_time < c.share_with_research_as_of_date`,
     sql: (ctx) =>
       withSteps(
         [
-          [
-            // A number per subject, so that the readings of millions of rows are matched on
-            // numbers rather than on emails and serial numbers.
-            'subjects',
-            `SELECT row_number() OVER () AS id, email, serial_number, ${ctx.dialect.hmacSha256Hex('email', ctx.pseudonymKey())} AS subject_id FROM ${ctx.ref('customer_curated')}`,
-          ],
+          // A number per subject, so that the readings of millions of rows are matched on numbers
+          // rather than on emails and serial numbers.
+          ...subjectSteps(ctx),
           [
             'steps',
-            `SELECT p.id, s.sensor_reading_time, s.distance_from_object FROM ${ctx.ref('step_trainer_trusted')} s JOIN subjects p ON p.serial_number = s.serial_number`,
+            `SELECT p.id, s.sensor_reading_time, s.distance_from_object FROM ${ctx.ref('step_trainer_trusted')} s JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.serial_number = s.serial_number`,
           ],
           [
             'readings',
-            `SELECT p.id, a.reading_time, a.x, a.y, a.z FROM ${ctx.ref('accelerometer_trusted')} a JOIN subjects p ON p.email = a.email`,
+            `SELECT p.id, a.reading_time, a.x, a.y, a.z FROM ${ctx.ref('accelerometer_trusted')} a JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.email = a.email`,
           ],
         ],
         `SELECT m.* FROM ${ctx.ref('machine_learning_curated')} m
-LEFT JOIN subjects p ON p.subject_id = m.subject_id
+LEFT JOIN ${ctx.dialect.ident(SUBJECTS)} p ON p.subject_id = m.subject_id
 LEFT JOIN steps s ON s.id = p.id AND s.sensor_reading_time = m.sensor_reading_time AND s.distance_from_object = m.distance_from_object
 -- No DISTINCT needed: a repeated reading could only repeat matched rows, and only unmatched ones count.
 LEFT JOIN readings a ON a.id = p.id AND a.reading_time = m.sensor_reading_time AND a.x = m.x AND a.y = m.y AND a.z = m.z
 WHERE p.id IS NULL OR s.id IS NULL OR a.id IS NULL`,
+        ctx.stored,
       ),
   },
 ];
