@@ -102,11 +102,11 @@ FROM (SELECT *, try(json_transform(${raw}, ${str(exact.structure)})) AS _rec FRO
     // makes try() evaluate its whole vector again row by row, which bad records must not cost.
     const raw = ident(rawColumn);
     const typed = JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.json === 'string' ? 'VARCHAR' : 'DOUBLE'])));
-    return `SELECT * EXCLUDE (_fast, _text),
-  ${fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}`).join(',\n  ')},
-  coalesce(_text AND ${canonicalValues(raw, fields)}, false) AS _canonical
+    return `SELECT * EXCLUDE (_text), coalesce(_text AND ${canonicalValues(raw, fields)}, false) AS _canonical
+FROM (SELECT * EXCLUDE (_fast),
+  ${fields.map((f) => `_fast.${ident(f.name)} AS ${ident(f.name)}`).join(',\n  ')}
 FROM (SELECT *, CASE WHEN _text THEN try(json_transform(${raw}, ${str(typed)})) END AS _fast
-  FROM (SELECT *, coalesce(${canonicalText(raw, fields)}, false) AS _text FROM ${relation}) text) fast`;
+  FROM (SELECT *, coalesce(${canonicalText(raw, fields)}, false) AS _text FROM ${relation}) text) fast) typed`;
   },
 };
 
@@ -136,9 +136,11 @@ function keyCount(raw: string, expected: number, isObject: string): string {
  *  - the line matches the skeleton `{"k1":"%","k2":%,...}` (a string field's value between quotes);
  *  - it holds no quote beyond the skeleton's own, so every `%` above is quote-free: no number
  *    written as a string, no extra key, no string where a number belongs, no escaped quote;
- *  - none of the tokens DuckDB's reader casts or tolerates and JSON does not: true/false (read as
- *    1/0), a trailing comma (no comma or white space before the closing brace);
- *  - every string value came out, and a NULL number is a JSON null where null is allowed.
+ *  - no trailing comma, which DuckDB's reader tolerates and JSON does not (no comma or white space
+ *    before the closing brace);
+ *  - every string value came out, and a NULL number is a JSON null where null is allowed;
+ *  - no true or false where a number belongs (DuckDB reads them as 1 and 0): only a line with a
+ *    number read as 0 or 1 is searched for them, after the parse, not every line before it.
  * What it leaves to the caller (see Dialect.parseCanonicalJsonLines): a number spelled NaN or
  * Infinity, or given as null, [] or {} where null is not allowed, reads as a non-finite value or
  * NULL, which every value check of the contract turns away.
@@ -156,20 +158,26 @@ function canonicalText(raw: string, fields: readonly JsonField[]): string {
   return [
     `${raw} LIKE ${str(skeleton)}`,
     `NOT ${raw} LIKE ${str(`%${'"%'.repeat(quotes + 1)}`)}`,
-    // contains, not strpos: strpos counts characters up to a match.
-    ...['true', 'false'].map((token) => `NOT contains(${raw}, ${str(token)})`),
     ...trailingComma,
   ].join('\n      AND ');
 }
 
-/** The canonical test's part on the values json_transform read (`_fast`), see canonicalText. */
+/** The canonical test's part on the values json_transform read (typed columns), see canonicalText. */
 function canonicalValues(raw: string, fields: readonly JsonField[]): string {
   const tests = fields.flatMap((f) => {
-    const value = `_fast.${ident(f.name)}`;
+    const value = ident(f.name);
     if (f.json === 'string') return [`${value} IS NOT NULL`];
     // NULL must come from a JSON null: DuckDB also reads {} or [] as NULL.
     return f.nullable ? [`(${value} IS NOT NULL OR contains(${raw}, ${str(`"${f.name}":null`)}))`] : [];
   });
+  // true and false read as 1 and 0. Outside strings they can only stand where a number belongs, so
+  // only a line with a number read as 0 or 1 is searched (one holding the word in a string merely
+  // takes the exact way). contains, not strpos: strpos counts characters up to a match.
+  const zeroOrOne = fields
+    .filter((f) => f.json === 'number')
+    .map((f) => `${ident(f.name)} = 0 OR ${ident(f.name)} = 1`)
+    .join(' OR ');
+  if (zeroOrOne) tests.push(`CASE WHEN ${zeroOrOne} THEN NOT (contains(${raw}, 'true') OR contains(${raw}, 'false')) ELSE true END`);
   return tests.length ? `(${tests.join(' AND ')})` : 'true';
 }
 
