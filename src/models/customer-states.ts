@@ -7,9 +7,11 @@
  * The steps are named like the relations they become: jobs declare them as lookups (stored once
  * per run and shared by every job that reads customer_landing), checks inline them as a WITH
  * clause, with the same SQL.
- *  - `customer_landing__ranked`: every valid landing record with conformed columns, whether it is
- *    one of its customer's latest records, and whether any record of that customer had consent;
- *  - `customer_landing__latest_versions`: per email, how many different latest records it has;
+ *  - `customer_landing__ranked`: every valid landing record with conformed columns, a number
+ *    (`record_id`), whether it is one of its customer's latest records, and whether any record of
+ *    that customer had consent (emails are never NULL: the contract requires a valid one);
+ *  - `customer_landing__latest_versions`: per email, how many different latest records it has,
+ *    and the number of the first latest record;
  *  - `customer_landing__status`: one row per email: its current state's columns (NULL when
  *    ambiguous), `status` ('trusted', 'ambiguous_customer', 'withdrawn' or 'no_consent') and
  *    `consent_date`;
@@ -41,29 +43,37 @@ export const SERIAL_CLAIMS = 'customer_landing__serial_claims';
 /** Landing customer records with conformed columns and whether each is a latest record; versions per email. */
 export function rankedCustomerSteps(ctx: ModelContext): Step[] {
   const q = ctx.dialect;
+  // Per-email facts come from a grouping joined back, not from windows over email: a window sorts
+  // every partition on one thread, a hash aggregate runs on all of them.
   return [
     [
       RANKED,
-      `SELECT *,
-    last_update_date = max(last_update_date) OVER (PARTITION BY email) AS is_latest,
-    max(CASE WHEN share_with_research_as_of_date IS NOT NULL THEN 1 ELSE 0 END) OVER (PARTITION BY email) AS ever_consented
-  FROM (SELECT
-    "customerName" AS customer_name,
-    ${q.normalizeEmail('"email"')} AS email,
-    "phone" AS phone,
-    "birthDay" AS birth_day,
-    "serialNumber" AS serial_number,
-    "registrationDate" AS registration_date,
-    "lastUpdateDate" AS last_update_date,
-    "shareWithResearchAsOfDate" AS share_with_research_as_of_date,
-    "shareWithPublicAsOfDate" AS share_with_public_as_of_date,
-    "shareWithFriendsAsOfDate" AS share_with_friends_as_of_date
-  FROM ${ctx.ref('customer_landing')}) conformed`,
+      `WITH conformed AS (
+    SELECT
+      "customerName" AS customer_name,
+      ${q.normalizeEmail('"email"')} AS email,
+      "phone" AS phone,
+      "birthDay" AS birth_day,
+      "serialNumber" AS serial_number,
+      "registrationDate" AS registration_date,
+      "lastUpdateDate" AS last_update_date,
+      "shareWithResearchAsOfDate" AS share_with_research_as_of_date,
+      "shareWithPublicAsOfDate" AS share_with_public_as_of_date,
+      "shareWithFriendsAsOfDate" AS share_with_friends_as_of_date,
+      row_number() OVER () AS record_id
+    FROM ${ctx.ref('customer_landing')})
+  SELECT c.*, c.last_update_date = e.latest_update AS is_latest, e.ever_consented
+  FROM conformed c
+  JOIN (SELECT email, max(last_update_date) AS latest_update,
+      max(CASE WHEN share_with_research_as_of_date IS NOT NULL THEN 1 ELSE 0 END) AS ever_consented
+    FROM conformed GROUP BY email) e ON e.email = c.email`,
     ],
     [
+      // The first record of each distinct latest record tells its re-exported copies apart.
       LATEST_VERSIONS,
-      `SELECT email, count(*) AS versions FROM (
-    SELECT DISTINCT ${CUSTOMER_COLUMNS.join(', ')} FROM ${q.ident(RANKED)} WHERE is_latest) latest_distinct
+      `SELECT email, count(*) AS versions, min(first_record) AS first_record FROM (
+    SELECT ${CUSTOMER_COLUMNS.join(', ')}, min(record_id) AS first_record FROM ${q.ident(RANKED)} WHERE is_latest
+    GROUP BY ${CUSTOMER_COLUMNS.join(', ')}) latest_distinct
   GROUP BY email`,
     ],
   ];

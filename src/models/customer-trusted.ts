@@ -17,16 +17,14 @@ export const customerTrusted: Model = {
     no_consent: 'the customer never gave research consent',
   },
   lookups: (ctx) => rankedCustomerSteps(ctx),
-  classify: (ctx) => `SELECT ${CUSTOMER_COLUMNS.join(', ')},
+  classify: (ctx) => `SELECT ${CUSTOMER_COLUMNS.map((column) => `c.${column}`).join(', ')},
   CASE
     WHEN NOT is_latest THEN 'superseded'
     WHEN versions > 1 THEN 'ambiguous_customer'
-    WHEN copy > 1 THEN 'duplicate'
+    WHEN record_id <> first_record THEN 'duplicate'
     WHEN share_with_research_as_of_date IS NOT NULL THEN NULL
     WHEN ever_consented = 1 THEN 'withdrawn'
     ELSE 'no_consent'
   END AS _reason
-FROM (SELECT c.*, v.versions,
-    row_number() OVER (PARTITION BY ${CUSTOMER_COLUMNS.map((col) => `c.${col}`).join(', ')} ORDER BY c.email) AS copy
-  FROM ${ctx.dialect.ident(RANKED)} c JOIN ${ctx.dialect.ident(LATEST_VERSIONS)} v ON v.email = c.email) numbered`,
+FROM ${ctx.dialect.ident(RANKED)} c JOIN ${ctx.dialect.ident(LATEST_VERSIONS)} v ON v.email = c.email`,
 };
