@@ -9,7 +9,9 @@
  * clause, with the same SQL.
  *  - `customer_landing__ranked`: every valid landing record with conformed columns, a number
  *    (`record_id`), whether it is one of its customer's latest records, and whether any record of
- *    that customer had consent (emails are never NULL: the contract requires a valid one);
+ *    that customer had consent (emails are never NULL: the contract requires a valid one). The
+ *    numbers are arbitrary, so they are only compared within one stored copy (jobs store it;
+ *    checks, which may inline it, never read them);
  *  - `customer_landing__latest_versions`: per email, how many different latest records it has,
  *    and the number of the first latest record;
  *  - `customer_landing__status`: one row per email: its current state's columns (NULL when
