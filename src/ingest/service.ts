@@ -4,11 +4,11 @@
  * flight, commit and publish every file, close the journal).
  */
 import { stat } from 'node:fs/promises';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { StediError } from '../errors.js';
 import { LakeLayout } from '../lake/layout.js';
 import { KeyRing, readKeysFile } from './api-keys.js';
-import { DEFAULT_IDEMPOTENCY_WINDOW_MS, IdempotencyStore } from './idempotency.js';
+import { IdempotencyStore } from './idempotency.js';
 import { Journal } from './journal.js';
 import { LandingWriter } from './landing-writer.js';
 import { IngestMetrics } from './metrics.js';
@@ -16,38 +16,9 @@ import { RateLimiter } from './rate-limit.js';
 import { ingestMetaDir, recoverLanding, type RecoveryReport } from './recovery.js';
 import { acquireServeLock } from './serve-lock.js';
 import { buildIngestApp } from './server.js';
+import type { IngestServiceOptions } from './service-options.js';
 
-export interface IngestServiceOptions {
-  readonly lake: string;
-  readonly keysFile: string;
-  readonly rotateBytes: number;
-  readonly rotateAgeMs: number;
-  readonly idempotencyWindowMs: number;
-  readonly maxBodyBytes: number;
-  readonly maxRecords: number;
-  readonly ratePerSecond: number;
-  readonly rateBurst: number;
-  readonly compactJournalBytes: number;
-  readonly logger: FastifyServerOptions['logger'];
-  /** Prometheus process metrics (CPU, memory, event loop); off in tests that start many services. */
-  readonly processMetrics: boolean;
-  /** How often the keys file is checked for changes (added or revoked keys apply without restart). */
-  readonly keysReloadMs: number;
-}
-
-export const DEFAULT_SERVICE_OPTIONS: Omit<IngestServiceOptions, 'lake' | 'keysFile'> = {
-  rotateBytes: 64 * 1024 * 1024,
-  rotateAgeMs: 60_000,
-  idempotencyWindowMs: DEFAULT_IDEMPOTENCY_WINDOW_MS,
-  maxBodyBytes: 16 * 1024 * 1024,
-  maxRecords: 10_000,
-  ratePerSecond: 1000,
-  rateBurst: 2000,
-  compactJournalBytes: 64 * 1024 * 1024,
-  logger: { level: 'info' },
-  processMetrics: true,
-  keysReloadMs: 1000,
-};
+export { DEFAULT_SERVICE_OPTIONS, type IngestServiceOptions } from './service-options.js';
 
 /** How long shutdown waits for requests in flight before closing their connections. */
 export const SHUTDOWN_GRACE_MS = 30_000;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { StediError } from '../../errors.js';
-import { DEFAULT_SERVICE_OPTIONS, openIngestService } from '../../ingest/service.js';
+import { DEFAULT_SERVICE_OPTIONS } from '../../ingest/service-options.js';
 
 interface ServeOptions {
   lake: string;
@@ -43,6 +43,8 @@ export function registerServeCommand(program: Command): void {
       const rate = positive('--rate-limit', options.rateLimit);
       const port = Math.floor(Number(options.port));
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StediError('USAGE', `--port must be 0..65535, got ${options.port}`);
+      // Loaded here, not at start-up: the HTTP stack costs every other command a tenth of a second.
+      const { openIngestService } = await import('../../ingest/service.js');
       const service = await openIngestService({
         ...d,
         lake: options.lake,
