@@ -16,9 +16,12 @@ export async function fsyncPath(target: string): Promise<void> {
   }
 }
 
-/** Move a fully written staging file into place as the table's current version. */
-export async function publishFile(stagingFile: string, tableFile: string): Promise<void> {
-  await fsyncPath(stagingFile);
+/**
+ * Move a fully written staging file into place as the table's current version. `flushed` is a
+ * flush of the staging file already under way (started when it was written), else one is made.
+ */
+export async function publishFile(stagingFile: string, tableFile: string, flushed?: Promise<void>): Promise<void> {
+  await (flushed ?? fsyncPath(stagingFile));
   await fs.rename(stagingFile, tableFile);
   // Persist the rename itself: the directory entry lives in the folder.
   await fsyncPath(path.dirname(tableFile));

@@ -24,7 +24,7 @@ import { applicableChecks, describeFailures, runChecks, type CheckResult } from 
 import { CHECKS } from '../quality/checks.js';
 import { assertBalanced, sum, tidy, type Counts, type Ledger } from './ledger.js';
 import type { Model, ModelContext, Policy } from './model.js';
-import { clearStaging, publishFile } from './publish.js';
+import { clearStaging, fsyncPath, publishFile } from './publish.js';
 import { appendRun, type JobRecord, type RunRecord } from './run-log.js';
 
 export type ProgressEvent =
@@ -94,8 +94,8 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
       startedMillis: started,
       onProgress: options.onProgress,
     });
-    for (const [file, final] of staged) await publishFile(file, final);
-    options.onProgress?.({ kind: 'published', files: [...staged.values()] });
+    for (const [file, { final, flushed }] of staged) await publishFile(file, final, flushed);
+    options.onProgress?.({ kind: 'published', files: [...staged.values()].map((s) => s.final) });
     record.outcome = 'succeeded';
     return record;
   } catch (err) {
@@ -109,6 +109,13 @@ export async function runPipeline(options: RunOptions): Promise<RunRecord> {
     await appendRun(layout.runLogFile, record);
     await release();
   }
+}
+
+interface StagedFile {
+  /** The table's (or quarantine's) current file, which the staged file replaces. */
+  readonly final: string;
+  /** The staged file's flush to disk, started as soon as it was written. */
+  readonly flushed: Promise<void>;
 }
 
 /** Every `_staging/` folder a run of these models may write. */
@@ -147,15 +154,18 @@ async function evaluate(
   layout: LakeLayout,
   models: readonly Model[],
   run: EvaluateContext,
-): Promise<Map<string, string>> {
+): Promise<Map<string, StagedFile>> {
   const q = engine.dialect;
-  /** Staged Parquet file -> the file it replaces when published. */
-  const staged = new Map<string, string>();
+  /** Staged Parquet file -> the file it replaces when published, and its flush to disk. */
+  const staged = new Map<string, StagedFile>();
   const stage = async (relation: string, columns: string[], folder: string, final: string): Promise<void> => {
     const file = path.join(folder, '_staging', `${run.runId}.parquet`);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await engine.writeParquet(relation, columns, file);
-    staged.set(file, final);
+    // Flushed while the next jobs compute; publishing waits for it.
+    const flushed = fsyncPath(file);
+    flushed.catch(() => undefined);
+    staged.set(file, { final, flushed });
   };
   const rowCounts = new Map<TableName, number>();
   const quarantined = new Map<TableName, LandingCounts>();
