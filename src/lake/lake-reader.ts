@@ -8,6 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LakeLayout } from './layout.js';
 import { LANDING_SOURCES, TABLES, type TableName, type Zone } from './tables.js';
 import { listLandingFiles } from '../pipeline/landing.js';
+import { MAX_LINE_BYTES } from '../engines/duckdb/duckdb-engine.js';
 
 export interface TableStatus {
   table: TableName;
@@ -39,7 +40,7 @@ export async function readTableStatus(lake: string): Promise<TableStatus[]> {
             ? 0
             : await count(`SELECT count(*) FROM read_csv([${files.map(sqlString).join(', ')}], columns = {'l': 'VARCHAR'},
                 delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false,
-                max_line_size = 67108864, new_line = '\\n', ignore_errors = true, store_rejects = true,
+                max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, new_line = '\\n', ignore_errors = true, store_rejects = true,
                 rejects_table = 'rejects_${spec.name}', rejects_scan = 'scans_${spec.name}')
                 WHERE l IS NOT NULL AND trim(l, ' ' || chr(9) || chr(13)) <> ''`) +
               // Lines that cannot be read as text (quarantined by runs) are records too.

@@ -12,8 +12,12 @@ import type { LandingSource, TableName } from '../../lake/tables.js';
 import { duckdbDialect as d } from './duckdb-dialect.js';
 import { StediError } from '../../errors.js';
 
-/** Longest landing line read (bytes); longer lines fail the scan with a clear error. */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * Longest landing line read (bytes); longer lines are set aside as unreadable. Also the size of
+ * the reader's buffers, the smallest DuckDB allows: left to itself it sizes them as a multiple of
+ * the longest line, which made reading 10M lines about 30% slower.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export interface DuckDbEngineOptions {
   /** DuckDB memory_limit, e.g. '8GB'; DuckDB's default (80% of RAM) when absent. */
@@ -76,7 +80,7 @@ export class DuckDbEngine implements Engine {
 SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
 FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
   header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
-  max_line_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
+  max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
   rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})`);
   }
 
