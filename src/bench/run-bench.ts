@@ -26,6 +26,9 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const KEY = 'bench-pseudonym-key-0123456789';
 /** Accelerometer readings per generated customer, measured on the generator (about 85). */
 const READINGS_PER_CUSTOMER = 85;
+/** Timed runs of each side per size unless --repeats says otherwise. */
+const DEFAULT_REPEATS = 3;
+
 /** Lake sizes: accelerometer readings, and the share of bad records injected (none by default). */
 const SIZES: Record<string, { readings: number; badRate: number }> = {
   '100k': { readings: 100_000, badRate: 0 },
@@ -155,7 +158,7 @@ function report(results: SizeResult[], repeats: number): string {
   return [
     '## Pipeline vs hand-written DuckDB script',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${repeats} alternating runs each, whole processes timed with GNU time (wall clock, CPU = user + system, peak RSS). Reproduce: \`npm run bench\`.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${repeats} alternating runs each, whole processes timed with GNU time (wall clock, CPU = user + system, peak RSS). Reproduce: \`npm run bench${repeats === DEFAULT_REPEATS ? '' : ` -- --repeats ${repeats}`}\`.`,
     '',
     '| size | accelerometer readings | ML rows | `stedi run` | reference.sql | ratio | CPU run | CPU reference | peak RSS run | peak RSS reference |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -203,7 +206,7 @@ function trinoReport(results: SizeResult[], repeats: number, trinoUrl: string): 
 async function main(): Promise<void> {
   const program = new Command('bench')
     .option('--sizes <list>', 'lake sizes in accelerometer readings: 100k, 1m, 10m, 10m-bad (0.5% bad records)', parseList, ['100k', '10m', '10m-bad'])
-    .option('--repeats <n>', 'timed runs of each side per size', parsePositiveInt, 3)
+    .option('--repeats <n>', 'timed runs of each side per size', parsePositiveInt, DEFAULT_REPEATS)
     .option('--work <dir>', 'where generated lakes are kept between runs', path.join(REPO, 'bench/work'))
     .option('--engines <list>', 'duckdb, or duckdb,trino (needs STEDI_TRINO_URL)', parseList, ['duckdb'])
     .parse();
