@@ -45,8 +45,8 @@ export const SERIAL_CLAIMS = 'customer_landing__serial_claims';
 /** Landing customer records with conformed columns and whether each is a latest record; versions per email. */
 export function rankedCustomerSteps(ctx: ModelContext): Step[] {
   const q = ctx.dialect;
-  // Per-email facts come from a grouping joined back, not from windows over email: a window sorts
-  // every partition on one thread, a hash aggregate runs on all of them.
+  // Per-email facts come from a grouping joined back, not from windows over email: a window
+  // partitions and sorts the records, a grouping is one hash aggregate.
   return [
     [
       RANKED,
