@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LakeLayout } from './layout.js';
 import { LANDING_SOURCES, TABLES, type TableName, type Zone } from './tables.js';
 import { listLandingFiles } from '../pipeline/landing.js';
-import { MAX_LINE_BYTES } from '../engines/duckdb/duckdb-engine.js';
+import { readLines } from '../engines/duckdb/duckdb-engine.js';
 
 export interface TableStatus {
   table: TableName;
@@ -38,11 +38,8 @@ export async function readTableStatus(lake: string): Promise<TableStatus[]> {
         const rows =
           files.length === 0
             ? 0
-            : await count(`SELECT count(*) FROM read_csv([${files.map(sqlString).join(', ')}], columns = {'l': 'VARCHAR'},
-                delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false,
-                max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, new_line = '\\n', ignore_errors = true, store_rejects = true,
-                rejects_table = 'rejects_${spec.name}', rejects_scan = 'scans_${spec.name}')
-                WHERE l IS NOT NULL AND trim(l, ' ' || chr(9) || chr(13)) <> ''`) +
+            : await count(`SELECT count(*) FROM ${readLines(files, `rejects_${spec.name}`)}
+                WHERE line IS NOT NULL AND trim(line, ' ' || chr(9) || chr(13)) <> ''`) +
               // Lines that cannot be read as text (quarantined by runs) are records too.
               (await count(`SELECT count(*) FROM rejects_${spec.name}`));
         result.push({ table: spec.name, zone: spec.zone, folder: spec.folder, files: files.length, rows });

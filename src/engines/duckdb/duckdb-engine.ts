@@ -69,21 +69,14 @@ export class DuckDbEngine implements Engine {
   }
 
   async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
-    const list = fileList(files);
-    // One VARCHAR column per line: \x01 never occurs in valid JSON text, quoting is off, lines
-    // end at \n only. Blank lines stay (the landing step skips them: a filter here would cost every
-    // line). Lines that cannot be read as text (bad UTF-8, over-long) are not dropped:
-    // store_rejects keeps them, with their line numbers, for unreadableLines(), filled by the scan
-    // that reads the view (the landing step reads it once).
+    // Blank lines stay (the landing step skips them: a filter here would cost every line). The
+    // rejects table is filled by the scan that reads the view (the landing step reads it once).
     const rejects = `${relation}__rejects`;
     this.rejectTables.set(relation, rejects);
     this.kinds.set(relation, 'VIEW');
     await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
 SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
-FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
-  header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
-  max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
-  rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})`);
+FROM ${readLines(files, rejects)}`);
   }
 
   async unreadableLines(relation: string): Promise<UnreadableLine[]> {
@@ -206,7 +199,19 @@ function profileDir(): string | undefined {
   return mode?.startsWith('profile:') ? mode.slice('profile:'.length) : undefined;
 }
 
-const fileList = (files: readonly string[]): string => `[${files.map((f) => d.str(f)).join(', ')}]`;
+/**
+ * A scan of landing files as lines: column `line` (one VARCHAR per line) and `filename`. \x01 never
+ * occurs in valid JSON text, quoting is off, lines end at \n only. Lines that cannot be read as
+ * text (bad UTF-8, over MAX_LINE_BYTES) are not dropped: store_rejects keeps them, with their line
+ * numbers, in table `rejects` (and `<rejects>_scan`). Shared by the landing step and the line
+ * counts of `stedi status`, so both read the same lines.
+ */
+export function readLines(files: readonly string[], rejects: string): string {
+  return `read_csv([${files.map((f) => d.str(f)).join(', ')}], columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '',
+  escape = '', header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
+  max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES}, ignore_errors = true, store_rejects = true,
+  rejects_table = ${d.str(rejects)}, rejects_scan = ${d.str(`${rejects}_scan`)})`;
+}
 
 function engineError(err: unknown): StediError {
   const message = err instanceof Error ? err.message : String(err);
