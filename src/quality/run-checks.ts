@@ -31,13 +31,22 @@ export async function runChecks(engine: Engine, ctx: ModelContext, checks: reado
       results.push({ ...base, outcome: 'not_run', violations: 0, samples: [], note: 'STEDI_PSEUDONYM_KEY is not set' });
       continue;
     }
+    const screen = check.screen?.(ctx);
+    if (screen !== undefined && (await count(engine, screen)) === 0) {
+      results.push({ ...base, outcome: 'passed', violations: 0, samples: [] });
+      continue;
+    }
     const sql = check.sql(ctx);
-    const [count] = await engine.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM (${sql}) offending`);
-    const violations = Number(count?.n ?? 0);
+    const violations = await count(engine, `SELECT count(*) AS n FROM (${sql}) offending`);
     const samples = violations === 0 ? [] : (await engine.query(`SELECT * FROM (${sql}) offending LIMIT ${SAMPLE_ROWS}`)).map(maskRow);
     results.push({ ...base, outcome: violations === 0 ? 'passed' : 'failed', violations, samples });
   }
   return results;
+}
+
+async function count(engine: Engine, select: string): Promise<number> {
+  const [row] = await engine.query<{ n: bigint | number | null }>(select);
+  return Number(row?.n ?? 0);
 }
 
 function maskRow(row: Record<string, unknown>): Record<string, unknown> {

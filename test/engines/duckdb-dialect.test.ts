@@ -82,4 +82,15 @@ describe('DuckDB uniqueness check', () => {
       v(email, reading_time, x, y, z)`;
     expect(await scalar(`WITH t AS (SELECT * FROM ${rows}) SELECT count(*) FROM (${sql})`)).toBe('2');
   });
+
+  it('screens a table whose keys all differ as passed, and one with repeats (also -0.0 and 0.0, NULLs) as not', async () => {
+    const check = CHECKS.find((c) => c.name === 'unique_key' && c.table === 'accelerometer_trusted');
+    const screen = check?.screen?.({ dialect: d, policy: 'strict', ref: () => 't', pseudonymKey: () => Buffer.alloc(0) });
+    if (!screen) throw new Error('no screen for the unique_key check on accelerometer_trusted');
+    const table = (values: string) => `WITH t AS (SELECT * FROM (VALUES ${values}) v(email, reading_time, x, y, z)) ${screen}`;
+    const distinct = `('a@b.co', 1::BIGINT, 0.0::DOUBLE, 1.0::DOUBLE, 2.0::DOUBLE), ('a@b.co', 1, 0.5, 1.0, 2.0), (NULL, 2, 1.0, 1.0, 1.0)`;
+    expect(await scalar(table(distinct))).toBe('0');
+    expect(await scalar(table(`${distinct}, ('a@b.co', 1, -0.0, 1.0, 2.0)`))).toBe('1');
+    expect(await scalar(table(`${distinct}, (NULL, 2, 1.0, 1.0, 1.0), (NULL, 2, 1.0, 1.0, 1.0)`))).toBe('2');
+  });
 });

@@ -61,6 +61,16 @@ describe('checks', () => {
     expect(await fs.readFile(layout.tableFile('machine_learning_curated'))).toEqual(before);
   });
 
+  it('catch a repeated reading planted in the accelerometer trusted table', async () => {
+    const copy = await tempDir('checks-duplicate');
+    await fs.cp(lake, copy, { recursive: true });
+    await rewriteParquet(new LakeLayout(copy).tableFile('accelerometer_trusted'), (t) => `SELECT * FROM ${t} UNION ALL (SELECT * FROM ${t} LIMIT 2)`);
+    const check = await runCli(['check', '--lake', copy], env);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/accelerometer_trusted\s+unique_key\s+failed\s+2\b/);
+    expect(check.stdout).toMatch(/step_trainer_trusted\s+unique_key\s+passed/);
+  });
+
   it('catch a cross-customer pairing planted in the machine-learning table', async () => {
     const copy = await tempDir('checks-pairing');
     await fs.cp(lake, copy, { recursive: true });
