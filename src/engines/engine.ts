@@ -50,5 +50,11 @@ export interface Engine {
   writeParquet(relation: string, columns: readonly string[], file: string): Promise<void>;
   /** Run a query whose result is small (counts, samples) and return plain rows. */
   query<T extends Record<string, unknown>>(sql: string): Promise<T[]>;
+  /**
+   * Another session on the same relations, to run independent work at the same time; each session
+   * runs one statement at a time. Undefined (or absent) when the engine runs everything on one.
+   * Closing the original session closes its forks.
+   */
+  fork?(): Promise<Engine | undefined>;
   close(): Promise<void>;
 }

@@ -1,8 +1,9 @@
 /**
  * Runs the selected jobs as one write-audit-publish unit:
  *   1. lock the lake, clear staging left by dead runs;
- *   2. parse and check landing input (a bad record stops the run here);
- *   3. evaluate each job in dependency order and stage its output as Parquet under `_staging/`;
+ *   2. parse and check landing input (a bad record is quarantined; an unusable source fails the run);
+ *   3. evaluate each job once its inputs are ready and stage its output as Parquet under
+ *      `_staging/` (with a second engine session, a job runs while another source is still read);
  *   4. publish every staged table by atomic rename, and append the run to the run log.
  * Nothing is published unless every job succeeded, so a failed or killed run leaves each table at
  * its previous complete version.
@@ -13,11 +14,12 @@ import path from 'node:path';
 import type { Engine } from '../engines/engine.js';
 import { openEngine, type EngineSettings } from '../engines/index.js';
 import { LakeLayout } from '../lake/layout.js';
-import { LANDING_SOURCES, LANDING_TABLE, TABLES, type TableName } from '../lake/tables.js';
+import { LANDING_SOURCES, LANDING_TABLE, TABLES, type LandingSource, type TableName } from '../lake/tables.js';
 import { MODELS } from '../models/index.js';
 import { describeError, StediError } from '../errors.js';
 import { resolvePseudonymKey } from '../privacy/pseudonym-key.js';
 import { selectModels } from './graph.js';
+import { runTasks, type Task } from './schedule.js';
 import { prepareLanding, QUARANTINE_COLUMNS, releaseLanding, type LandingInput } from './landing.js';
 import { acquirePidLock } from '../lake/pid-lock.js';
 import { applicableChecks, describeFailures, runChecks, type CheckResult } from '../quality/run-checks.js';
@@ -148,7 +150,11 @@ interface EvaluateContext {
   onProgress: RunOptions['onProgress'];
 }
 
-/** Steps 2 and 3: returns staged Parquet file -> the file it replaces when published. */
+/**
+ * Steps 2 and 3: returns staged Parquet file -> the file it replaces when published. Landing
+ * sources and jobs are tasks on the engine's sessions (see schedule.ts): each starts once what it
+ * reads is ready, landing sources first, so one session can run a job while another still reads.
+ */
 async function evaluate(
   engine: Engine,
   layout: LakeLayout,
@@ -158,10 +164,10 @@ async function evaluate(
   const q = engine.dialect;
   /** Staged Parquet file -> the file it replaces when published, and its flush to disk. */
   const staged = new Map<string, StagedFile>();
-  const stage = async (relation: string, columns: string[], folder: string, final: string): Promise<void> => {
+  const stage = async (session: Engine, relation: string, columns: string[], folder: string, final: string): Promise<void> => {
     const file = path.join(folder, '_staging', `${run.runId}.parquet`);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await engine.writeParquet(relation, columns, file);
+    await session.writeParquet(relation, columns, file);
     // Flushed while the next jobs compute; publishing waits for it.
     const flushed = fsyncPath(file);
     flushed.catch(() => undefined);
@@ -171,24 +177,14 @@ async function evaluate(
   const quarantined = new Map<TableName, LandingCounts>();
   const produced = new Set(models.map((m) => m.output));
   const needed = new Set(models.flatMap((m) => m.inputs));
+  const sources = LANDING_SOURCES.filter((source) => needed.has(LANDING_TABLE[source]));
 
-  for (const source of LANDING_SOURCES) {
-    if (!needed.has(TABLES[`${source}_landing`].name)) continue;
-    const input = await prepareLanding(engine, layout, source, { nowMillis: run.startedMillis });
-    const table = LANDING_TABLE[source];
-    rowCounts.set(table, input.rows);
-    quarantined.set(table, { quarantined: input.quarantined, warnings: input.warnings });
-    await stage(input.quarantineRelation, QUARANTINE_COLUMNS.map((c) => c.name), layout.quarantineDir(table), layout.quarantineFile(table));
-    run.record.landing.push({ source, files: input.files.length, rows: input.rows });
-    run.onProgress?.({ kind: 'landing', input });
-  }
   for (const table of needed) {
     if (TABLES[table].zone === 'landing' || produced.has(table)) continue;
     await attachPublished(engine, layout, table);
   }
 
-  /** Lookups stored so far in this run (name -> SQL), shared by the jobs that read the same input. */
-  const storedLookups = new Map<string, string>();
+  const storedLookups = new LookupStore();
   const ctx: ModelContext = {
     dialect: q,
     policy: run.policy,
@@ -197,38 +193,70 @@ async function evaluate(
       if (!run.key) throw new StediError('MISSING_KEY', 'pseudonym key requested by a job that did not declare it');
       return run.key;
     },
-    stored: storedLookups,
+    stored: storedLookups.sql,
   };
-  for (const [index, model] of models.entries()) {
-    run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
-    const jobStarted = Date.now();
-    let ledger: Ledger;
-    try {
-      ledger = await evaluateModel(engine, model, ctx, rowCounts, quarantined.get(model.primaryInput), storedLookups);
-      await stage(model.output, TABLES[model.output].columns.map((c) => c.name), layout.tableDir(model.output), layout.tableFile(model.output));
-    } catch (err) {
-      throw jobFailed(model.name, err);
-    }
-    rowCounts.set(model.output, ledger.rowsOut);
-    const jobRecord: JobRecord = {
-      job: model.name,
-      output: model.output,
-      inputs: [...model.inputs],
-      rowsIn: ledger.rowsIn,
-      rowsOut: ledger.rowsOut,
-      durationMs: Date.now() - jobStarted,
-      outcome: 'succeeded',
-      ledger,
-    };
-    run.record.jobs.push(jobRecord);
-    run.onProgress?.({ kind: 'job-done', record: jobRecord, index, total: models.length });
-    // Landing rows take the most memory of a run: free each source after the last job reading it.
-    for (const source of LANDING_SOURCES) {
+  const finished = new Set<string>();
+
+  const landingTask = (source: LandingSource): Task<Engine> => ({
+    name: LANDING_TABLE[source],
+    after: [],
+    run: async (session) => {
+      const input = await prepareLanding(session, layout, source, { nowMillis: run.startedMillis });
       const table = LANDING_TABLE[source];
-      const later = models.slice(index + 1).some((m) => m.inputs.includes(table));
-      if (model.inputs.includes(table) && !later && !CHECKED_TABLES.has(table)) await releaseLanding(engine, source);
-    }
-  }
+      rowCounts.set(table, input.rows);
+      quarantined.set(table, { quarantined: input.quarantined, warnings: input.warnings });
+      await stage(session, input.quarantineRelation, QUARANTINE_COLUMNS.map((c) => c.name), layout.quarantineDir(table), layout.quarantineFile(table));
+      run.record.landing.push({ source, files: input.files.length, rows: input.rows });
+      run.onProgress?.({ kind: 'landing', input });
+    },
+  });
+
+  const jobTask = (model: Model, index: number): Task<Engine> => ({
+    name: model.output,
+    // Published inputs are attached already; the rest come from landing tasks or earlier jobs.
+    after: model.inputs.filter((t) => TABLES[t].zone === 'landing' || produced.has(t)),
+    run: async (session) => {
+      run.onProgress?.({ kind: 'job-start', job: model.name, index, total: models.length });
+      const jobStarted = Date.now();
+      let ledger: Ledger;
+      try {
+        ledger = await evaluateModel(session, model, ctx, rowCounts, quarantined.get(model.primaryInput), storedLookups);
+        await stage(session, model.output, TABLES[model.output].columns.map((c) => c.name), layout.tableDir(model.output), layout.tableFile(model.output));
+      } catch (err) {
+        throw jobFailed(model.name, err);
+      }
+      rowCounts.set(model.output, ledger.rowsOut);
+      const jobRecord: JobRecord = {
+        job: model.name,
+        output: model.output,
+        inputs: [...model.inputs],
+        rowsIn: ledger.rowsIn,
+        rowsOut: ledger.rowsOut,
+        durationMs: Date.now() - jobStarted,
+        outcome: 'succeeded',
+        ledger,
+      };
+      run.record.jobs.push(jobRecord);
+      finished.add(model.name);
+      run.onProgress?.({ kind: 'job-done', record: jobRecord, index, total: models.length });
+      // Landing rows take the most memory of a run: free each source after the last job reading it.
+      for (const source of sources) {
+        const table = LANDING_TABLE[source];
+        const later = models.some((m) => !finished.has(m.name) && m.inputs.includes(table));
+        if (model.inputs.includes(table) && !later && !CHECKED_TABLES.has(table)) await releaseLanding(session, source);
+      }
+    },
+  });
+
+  const sessions = [engine];
+  const fork = await engine.fork?.();
+  if (fork) sessions.push(fork);
+  await runTasks([...sources.map(landingTask), ...models.map(jobTask)], sessions);
+  // Sessions finish in any order; the run log lists sources and jobs in their declared order.
+  const sourceOrder = (source: string): number => (LANDING_SOURCES as readonly string[]).indexOf(source);
+  run.record.landing.sort((a, b) => sourceOrder(a.source) - sourceOrder(b.source));
+  run.record.jobs.sort((a, b) => models.findIndex((m) => m.name === a.job) - models.findIndex((m) => m.name === b.job));
+
   // Audit before publish: a run whose checks fail publishes nothing.
   const available = new Set<TableName>([...rowCounts.keys(), ...needed]);
   const checks = await runChecks(engine, ctx, applicableChecks(available, run.policy), run.key !== undefined);
@@ -243,6 +271,27 @@ async function evaluate(
 }
 
 /**
+ * Lookups stored in this run, shared by the jobs that read the same input: `sql` (name -> SQL, what
+ * ModelContext.stored reads) and the storing of each, which a job running at the same time awaits
+ * instead of storing it again.
+ */
+class LookupStore {
+  readonly sql = new Map<string, string>();
+  private readonly storing = new Map<string, Promise<unknown>>();
+
+  /** Store `select` as `name` once per run; a later call with other SQL for the same name is a bug. */
+  async ensure(engine: Engine, name: string, select: string, owner: string): Promise<void> {
+    const stored = this.sql.get(name);
+    if (stored !== undefined && stored !== select) throw new Error(`${owner}: lookup ${name} differs from the one another job stored`);
+    if (stored === undefined) {
+      this.sql.set(name, select);
+      this.storing.set(name, engine.materialize(name, select));
+    }
+    await this.storing.get(name);
+  }
+}
+
+/**
  * One job: classify every primary-input row, count the reasons, derive the output from the kept
  * rows, and balance the ledger. Relations: `<output>__classified` (dropped after use) and `<output>`.
  */
@@ -252,7 +301,7 @@ async function evaluateModel(
   ctx: ModelContext,
   rowCounts: Map<TableName, number>,
   landing: LandingCounts | undefined,
-  storedLookups: Map<string, string>,
+  storedLookups: LookupStore,
 ): Promise<Ledger> {
   const q = engine.dialect;
   const lookups = model.lookups?.(ctx) ?? [];
@@ -263,11 +312,8 @@ async function evaluateModel(
     if (!own(name) && !model.inputs.some((input) => name.startsWith(`${input}__`))) {
       throw new Error(`${model.name}: lookup ${name} must be named <output or input table>__<name>`);
     }
-    const stored = storedLookups.get(name);
-    if (stored === select) continue;
-    if (stored !== undefined) throw new Error(`${model.name}: lookup ${name} differs from the one another job stored`);
-    await engine.materialize(name, select);
-    if (!own(name)) storedLookups.set(name, select);
+    if (own(name)) await engine.materialize(name, select);
+    else await storedLookups.ensure(engine, name, select, model.name);
   }
   const classified = `${model.output}__classified`;
   if (model.classified === 'recomputed') await engine.defineView(classified, model.classify(ctx));

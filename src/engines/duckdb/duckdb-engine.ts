@@ -1,7 +1,8 @@
 /**
  * The default engine: DuckDB in-process. Landing lines are read as text (so a malformed line is
- * a row to report, not a failed scan), intermediate results live in temporary tables, and each
- * output is written once as a Parquet file.
+ * a row to report, not a failed scan), intermediate results live in tables of the in-memory
+ * database (not TEMP ones: those only their own connection sees, and sessions made by `fork`
+ * share every relation), and each output is written once as a Parquet file.
  */
 import { existsSync, renameSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -27,18 +28,30 @@ export interface DuckDbEngineOptions {
   threads?: number;
 }
 
+/** What the sessions of one database share. */
+interface SharedState {
+  readonly instance: DuckDBInstance;
+  /** Landing relation -> its rejects table (see attachLanding). */
+  readonly rejectTables: Map<string, string>;
+  /** What each relation made by any session is, for dropRelation. */
+  readonly kinds: Map<string, 'TABLE' | 'VIEW'>;
+  /** Every session's connection, closed with the database. */
+  readonly connections: DuckDBConnection[];
+}
+
 export class DuckDbEngine implements Engine {
   readonly dialect = d;
 
-  /** Landing relation -> its rejects table (see attachLanding). */
-  private readonly rejectTables = new Map<string, string>();
-  /** What each relation this engine made is, for dropRelation. */
-  private readonly kinds = new Map<string, 'TABLE' | 'VIEW'>();
-
   private constructor(
-    private readonly instance: DuckDBInstance,
+    private readonly shared: SharedState,
     private readonly conn: DuckDBConnection,
+    /** The session `open` made, which owns the database; forks only add connections. */
+    private readonly owner: boolean,
   ) {}
+
+  private get kinds(): Map<string, 'TABLE' | 'VIEW'> {
+    return this.shared.kinds;
+  }
 
   static async open(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
     const config: Record<string, string> = {
@@ -51,13 +64,22 @@ export class DuckDbEngine implements Engine {
     if (options.threads) config.threads = String(options.threads);
     try {
       const instance = await DuckDBInstance.create(':memory:', config);
-      const conn = await instance.connect();
-      const profiles = profileDir();
-      if (profiles) {
-        await fs.mkdir(profiles, { recursive: true });
-        await conn.run(`SET enable_profiling = 'query_tree'; SET profiling_output = ${d.str(path.join(profiles, 'last.txt'))}`);
-      }
-      return new DuckDbEngine(instance, conn);
+      const shared: SharedState = { instance, rejectTables: new Map(), kinds: new Map(), connections: [] };
+      return new DuckDbEngine(shared, await connect(shared), true);
+    } catch (err) {
+      throw engineError(err);
+    }
+  }
+
+  /**
+   * Another connection to the same database. Each runs one statement at a time; two running at
+   * once share DuckDB's threads, which fills the cores while one runs small statements.
+   */
+  async fork(): Promise<Engine | undefined> {
+    // Operator trees (STEDI_TRACE_SQL=profile:DIR) are kept one statement at a time.
+    if (profileDir()) return undefined;
+    try {
+      return new DuckDbEngine(this.shared, await connect(this.shared), false);
     } catch (err) {
       throw engineError(err);
     }
@@ -71,16 +93,18 @@ export class DuckDbEngine implements Engine {
   async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
     // Blank lines stay (the landing step skips them: a filter here would cost every line). The
     // rejects table is filled by the scan that reads the view (the landing step reads it once).
+    // The rejects tables are TEMP tables of the connection whose scan fills them: the landing step
+    // reads them through the same session that read the lines.
     const rejects = `${relation}__rejects`;
-    this.rejectTables.set(relation, rejects);
+    this.shared.rejectTables.set(relation, rejects);
     this.kinds.set(relation, 'VIEW');
-    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS
+    await this.run(`CREATE OR REPLACE VIEW ${d.ident(relation)} AS
 SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
 FROM ${readLines(files, rejects)}`);
   }
 
   async unreadableLines(relation: string): Promise<UnreadableLine[]> {
-    const rejects = this.rejectTables.get(relation);
+    const rejects = this.shared.rejectTables.get(relation);
     if (!rejects) return [];
     const rows = await this.query<{ file: string; line: bigint; raw: string | null; reason: string }>(
       `SELECT s.file_path AS file, e.line, e.csv_line AS raw, e.error_type AS reason
@@ -95,9 +119,9 @@ FROM ${readLines(files, rejects)}`);
     columns: readonly { name: string; type: 'VARCHAR' | 'BIGINT' }[],
     rows: readonly LoadValue[][],
   ): Promise<void> {
-    await this.run(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} (${columns.map((c) => `${d.ident(c.name)} ${c.type}`).join(', ')})`);
+    await this.run(`CREATE OR REPLACE TABLE ${d.ident(relation)} (${columns.map((c) => `${d.ident(c.name)} ${c.type}`).join(', ')})`);
     this.kinds.set(relation, 'TABLE');
-    const appender = await this.conn.createAppender(relation, 'main', 'temp');
+    const appender = await this.conn.createAppender(relation);
     try {
       for (const row of rows) {
         row.forEach((value, i) => {
@@ -118,13 +142,13 @@ FROM ${readLines(files, rejects)}`);
   }
 
   async defineView(relation: string, select: string): Promise<void> {
-    await this.run(`CREATE OR REPLACE TEMP VIEW ${d.ident(relation)} AS ${select}`);
+    await this.run(`CREATE OR REPLACE VIEW ${d.ident(relation)} AS ${select}`);
     this.kinds.set(relation, 'VIEW');
   }
 
   async materialize(relation: string, select: string): Promise<number> {
     // CREATE TABLE AS answers with the number of rows it stored.
-    const [row] = await this.query<{ Count: bigint | number }>(`CREATE OR REPLACE TEMP TABLE ${d.ident(relation)} AS ${select}`);
+    const [row] = await this.query<{ Count: bigint | number }>(`CREATE OR REPLACE TABLE ${d.ident(relation)} AS ${select}`);
     this.kinds.set(relation, 'TABLE');
     return Number(row?.Count ?? 0);
   }
@@ -156,8 +180,12 @@ FROM ${readLines(files, rejects)}`);
   }
 
   async close(): Promise<void> {
-    this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.owner) {
+      for (const conn of this.shared.connections) conn.closeSync();
+      this.shared.instance.closeSync();
+    } else {
+      this.conn.closeSync();
+    }
     await Promise.resolve();
   }
 
@@ -206,6 +234,18 @@ function profileDir(): string | undefined {
  * numbers, in table `rejects` (and `<rejects>_scan`). Shared by the landing step and the line
  * counts of `stedi status`, so both read the same lines.
  */
+/** A new connection to the shared database, profiled like every other when STEDI_TRACE_SQL asks. */
+async function connect(shared: SharedState): Promise<DuckDBConnection> {
+  const conn = await shared.instance.connect();
+  shared.connections.push(conn);
+  const profiles = profileDir();
+  if (profiles) {
+    await fs.mkdir(profiles, { recursive: true });
+    await conn.run(`SET enable_profiling = 'query_tree'; SET profiling_output = ${d.str(path.join(profiles, 'last.txt'))}`);
+  }
+  return conn;
+}
+
 export function readLines(files: readonly string[], rejects: string): string {
   return `read_csv([${files.map((f) => d.str(f)).join(', ')}], columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '',
   escape = '', header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
