@@ -271,23 +271,25 @@ async function evaluate(
 }
 
 /**
- * Lookups stored in this run, shared by the jobs that read the same input: `sql` (name -> SQL, what
- * ModelContext.stored reads) and the storing of each, which a job running at the same time awaits
- * instead of storing it again.
+ * Lookups stored in this run, shared by the jobs that read the same input: `sql` (name -> SQL of
+ * the stored ones, what ModelContext.stored reads) and the storing of each, which a job running at
+ * the same time awaits instead of storing it again.
  */
 class LookupStore {
   readonly sql = new Map<string, string>();
-  private readonly storing = new Map<string, Promise<unknown>>();
+  private readonly storing = new Map<string, { select: string; done: Promise<void> }>();
 
   /** Store `select` as `name` once per run; a later call with other SQL for the same name is a bug. */
   async ensure(engine: Engine, name: string, select: string, owner: string): Promise<void> {
-    const stored = this.sql.get(name);
-    if (stored !== undefined && stored !== select) throw new Error(`${owner}: lookup ${name} differs from the one another job stored`);
-    if (stored === undefined) {
-      this.sql.set(name, select);
-      this.storing.set(name, engine.materialize(name, select));
+    let entry = this.storing.get(name);
+    if (entry && entry.select !== select) throw new Error(`${owner}: lookup ${name} differs from the one another job stored`);
+    if (!entry) {
+      // Listed in `sql` only once stored: SQL that reads the stored relation instead of its steps
+      // must not run before it exists.
+      entry = { select, done: engine.materialize(name, select).then(() => void this.sql.set(name, select)) };
+      this.storing.set(name, entry);
     }
-    await this.storing.get(name);
+    await entry.done;
   }
 }
 
