@@ -1,6 +1,6 @@
 /** Engine construction from validated settings; the only place that lists the engines. */
 import type { Engine } from './engine.js';
-import { resolveTrinoSettings, type TrinoFlags, type TrinoSettings } from './trino/trino-settings.js';
+import type { TrinoFlags, TrinoSettings } from './trino/trino-settings.js';
 import { StediError } from '../errors.js';
 
 export const ENGINE_NAMES = ['duckdb', 'trino'] as const;
@@ -13,13 +13,18 @@ export interface EngineSettings {
   trino?: TrinoSettings;
 }
 
-/** Settings for engine `name` from CLI flags over environment (e.g. STEDI_TRINO_URL); a CONFIG error when incomplete. */
-export function engineSettingsFrom(name: string, flags: TrinoFlags = {}, env: NodeJS.ProcessEnv = process.env): EngineSettings {
+/**
+ * Settings for engine `name` from CLI flags over environment (e.g. STEDI_TRINO_URL); a CONFIG error
+ * when incomplete. Trino's settings validation (zod) is loaded only when Trino is asked for.
+ */
+export async function engineSettingsFrom(name: string, flags: TrinoFlags = {}, env: NodeJS.ProcessEnv = process.env): Promise<EngineSettings> {
   switch (name) {
     case 'duckdb':
       return { engine: 'duckdb' };
-    case 'trino':
+    case 'trino': {
+      const { resolveTrinoSettings } = await import('./trino/trino-settings.js');
       return { engine: 'trino', trino: resolveTrinoSettings(flags, env) };
+    }
     default:
       throw new StediError('USAGE', `unknown engine "${name}"; engines are ${ENGINE_NAMES.join(', ')}`);
   }

@@ -37,7 +37,7 @@ async function bothEngines(lake: string, policy: 'strict' | 'lenient'): Promise<
   const trinoLake = `${lake}-trino`;
   await copyLanding(lake, trinoLake);
   const duck = await runPipeline({ lake, policy, pseudonymKey: TEST_KEY });
-  const trino = await runPipeline({ lake: trinoLake, policy, pseudonymKey: TEST_KEY, engine: trinoSettings() });
+  const trino = await runPipeline({ lake: trinoLake, policy, pseudonymKey: TEST_KEY, engine: await trinoSettings() });
   expect(trino.engine).toMatch(/^trino 476/);
   expect(comparable(trino)).toEqual(comparable(duck));
   const tables: Record<string, { duck: Row[]; trino: Row[] }> = {};

@@ -19,12 +19,12 @@ export function trinoUrlOrFail(): string {
   return TRINO_URL;
 }
 
-export function trinoSettings(overrides: { trinoSchema?: string; trinoCatalog?: string } = {}): EngineSettings {
+export function trinoSettings(overrides: { trinoSchema?: string; trinoCatalog?: string } = {}): Promise<EngineSettings> {
   return engineSettingsFrom('trino', { trinoUrl: trinoUrlOrFail(), ...overrides }, {});
 }
 
 /** The engine the shared suites use: STEDI_TEST_ENGINE (duckdb | trino), default duckdb. */
-export function engineUnderTest(): EngineSettings {
+export function engineUnderTest(): Promise<EngineSettings> {
   const name = process.env.STEDI_TEST_ENGINE ?? 'duckdb';
   return name === 'trino' ? trinoSettings() : engineSettingsFrom(name, {}, {});
 }

@@ -48,10 +48,10 @@ describe.runIf(TRINO_REQUIRED)('trino engine errors (real server)', () => {
 
   it('catalog or schema missing: names it and the server', async () => {
     const lake = await smallLake('trino-missing');
-    await expect(runPipeline({ lake, pseudonymKey: TEST_KEY, engine: trinoSettings({ trinoCatalog: 'no_such_catalog' }) })).rejects.toThrow(
+    await expect(runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await trinoSettings({ trinoCatalog: 'no_such_catalog' }) })).rejects.toThrow(
       /^Trino catalog "no_such_catalog" does not exist on http:\/\//,
     );
-    await expect(runPipeline({ lake, pseudonymKey: TEST_KEY, engine: trinoSettings({ trinoSchema: 'no_such_schema_x' }) })).rejects.toThrow(
+    await expect(runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await trinoSettings({ trinoSchema: 'no_such_schema_x' }) })).rejects.toThrow(
       /^Trino schema "lake\.no_such_schema_x" does not exist on http:\/\//,
     );
   });
@@ -59,7 +59,7 @@ describe.runIf(TRINO_REQUIRED)('trino engine errors (real server)', () => {
   it('a failed query names the job and the SQL error; nothing is published and scratch objects are gone', async () => {
     const lake = await smallLake('trino-failed-query');
     const layout = new LakeLayout(lake);
-    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: trinoSettings() });
+    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await trinoSettings() });
     const before = await sha(layout.tableFile('accelerometer_trusted'));
     // A published input that is no Parquet file: Trino fails while the job reads it.
     await fs.writeFile(layout.tableFile('customer_trusted'), 'not parquet at all, but long enough to have a footer-sized tail');
@@ -67,7 +67,7 @@ describe.runIf(TRINO_REQUIRED)('trino engine errors (real server)', () => {
       lake,
       jobs: ['accelerometer_landing_to_trusted'],
       pseudonymKey: TEST_KEY,
-      engine: trinoSettings(),
+      engine: await trinoSettings(),
     }).then(
       () => new Error('run succeeded'),
       (e: unknown) => e as Error,
@@ -89,7 +89,7 @@ describe.runIf(TRINO_REQUIRED)('trino engine errors (real server)', () => {
 
   it('drops what a killed run left in its schema before reusing the names', async () => {
     const lake = await smallLake('trino-leftovers');
-    const settings = trinoSettings();
+    const settings = await trinoSettings();
     const trino = connect(trinoUrlOrFail(), { catalog: 'lake' });
     const schema = defaultSchema(lake);
     await fs.mkdir(path.join(lake, '_stedi', 'trino', 'schema'), { recursive: true });

@@ -20,11 +20,11 @@ describe('trino settings', () => {
     });
   });
 
-  it('names the bad setting', () => {
+  it('names the bad setting', async () => {
     expect(() => resolveTrinoSettings({}, {})).toThrow(/needs a server URL/);
     expect(() => resolveTrinoSettings({ trinoUrl: 'localhost:8080' }, {})).toThrow(/"url" is invalid/);
     expect(() => resolveTrinoSettings({ trinoUrl: 'http://h:1', trinoSchema: 'a;drop' }, {})).toThrow(/"schema" is invalid/);
-    expect(() => engineSettingsFrom('spark', {}, {})).toThrow(/unknown engine "spark"/);
+    await expect(engineSettingsFrom('spark', {}, {})).rejects.toThrow(/unknown engine "spark"/);
   });
 
   it('keeps the password secret and refuses it over plain HTTP', () => {

@@ -30,18 +30,18 @@ describe.each([
     const lake = await tempDir(`gen-${seed}`);
     const { expected } = await generateLake({ out: lake, customers, seed });
 
-    const strict = await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    const strict = await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     expect(Object.fromEntries(strict.landing.map((l) => [`${l.source}_landing`, l.rows]))).toEqual(expected.landing);
     expect(Object.fromEntries(strict.jobs.map((j) => [j.output, j.rowsOut]))).toEqual(expected.strict);
     expect(await checkInvariants(lake, TEST_KEY, 'strict')).toEqual([]);
     const first = await snapshot(lake);
 
-    const lenient = await runPipeline({ lake, policy: 'lenient', pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    const lenient = await runPipeline({ lake, policy: 'lenient', pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     expect(Object.fromEntries(lenient.jobs.map((j) => [j.output, j.rowsOut]))).toEqual(expected.lenient);
     expect(await checkInvariants(lake, TEST_KEY, 'lenient')).toEqual([]);
 
-    await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: engineUnderTest() });
-    await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
+    await runPipeline({ lake, policy: 'strict', pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     expect(await snapshot(lake)).toEqual(first);
   });
 });
@@ -53,17 +53,17 @@ describe('subject_id', () => {
     const subjects = async (): Promise<Set<string>> =>
       new Set((await readTable(lake, 'machine_learning_curated')).map((r) => String(r.subject_id)));
 
-    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     const first = await subjects();
     const curated = (await readTable(lake, 'customer_curated')).map((c) => String(c.email));
     const hmacs = new Set(curated.map((e) => crypto.createHmac('sha256', TEST_KEY).update(e).digest('hex')));
     expect(first.size).toBeGreaterThan(0);
     for (const s of first) expect(hmacs.has(s)).toBe(true);
 
-    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     expect(await subjects()).toEqual(first);
 
-    await runPipeline({ lake, pseudonymKey: 'another-key-0123456789abcdef', engine: engineUnderTest() });
+    await runPipeline({ lake, pseudonymKey: 'another-key-0123456789abcdef', engine: await engineUnderTest() });
     const other = await subjects();
     expect(other.size).toBe(first.size);
     expect([...other].filter((s) => first.has(s))).toEqual([]);

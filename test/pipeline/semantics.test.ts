@@ -43,7 +43,7 @@ async function lakeWith(customers: object[], accelerometer: object[], steps: obj
 }
 
 async function run(lake: string, policy: Policy = 'strict'): Promise<void> {
-  await runPipeline({ lake, policy, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+  await runPipeline({ lake, policy, pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
 }
 
 describe('job semantics on hand-written records', () => {
@@ -181,7 +181,7 @@ describe('absent consent dates', () => {
       [accel('a@x.com', T0 + 5), accel('b@x.com', T0 + 5)],
       [step('s-a', T0 + 5), step('s-b', T0 + 5)],
     );
-    const result = await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: engineUnderTest() });
+    const result = await runPipeline({ lake, pseudonymKey: TEST_KEY, engine: await engineUnderTest() });
     const job = result.jobs.find((j) => j.job === 'customer_landing_to_trusted');
     expect(job?.ledger.quarantined).toEqual({});
     expect(job?.ledger.removed).toEqual({ no_consent: 1 });

@@ -5,7 +5,7 @@ import { printProgress } from '../progress.js';
 import { formatDuration } from '../format.js';
 import type { Policy } from '../../pipeline/model.js';
 import { ENGINE_NAMES, engineSettingsFrom } from '../../engines/index.js';
-import { TRINO_ENV } from '../../engines/trino/trino-settings.js';
+import { TRINO_ENV } from '../../engines/trino/trino-env.js';
 
 interface RunFlags {
   lake: string;
@@ -38,7 +38,7 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags) => {
       // Loaded on use: `stedi --help` and other commands should not pay for DuckDB.
       const { runPipeline } = await import('../../pipeline/runner.js');
-      const engine = engineSettingsFrom(flags.engine, flags);
+      const engine = await engineSettingsFrom(flags.engine, flags);
       const record = await runPipeline({
         lake: flags.lake,
         engine,

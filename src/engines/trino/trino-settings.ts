@@ -6,15 +6,10 @@
  */
 import { z } from 'zod';
 import { StediError } from '../../errors.js';
+import { TRINO_ENV } from './trino-env.js';
 
-export const TRINO_ENV = {
-  url: 'STEDI_TRINO_URL',
-  catalog: 'STEDI_TRINO_CATALOG',
-  schema: 'STEDI_TRINO_SCHEMA',
-  user: 'STEDI_TRINO_USER',
-  password: 'STEDI_TRINO_PASSWORD',
-  fsRoot: 'STEDI_TRINO_FS_ROOT',
-} as const;
+export { TRINO_ENV };
+
 
 const identifier = z
   .string()
