@@ -92,9 +92,9 @@ export class DuckDbEngine implements Engine {
 
   async attachLanding(_source: LandingSource, files: readonly string[], relation: string): Promise<void> {
     // Blank lines stay (the landing step skips them: a filter here would cost every line). The
-    // rejects table is filled by the scan that reads the view (the landing step reads it once).
-    // The rejects tables are TEMP tables of the connection whose scan fills them: the landing step
-    // reads them through the same session that read the lines.
+    // rejects table is filled by the scan that reads the view (the landing step reads it once); it
+    // is a TEMP table of that scan's connection, so the landing step reads it through the same
+    // session that read the lines.
     const rejects = `${relation}__rejects`;
     this.shared.rejectTables.set(relation, rejects);
     this.kinds.set(relation, 'VIEW');
@@ -227,13 +227,6 @@ function profileDir(): string | undefined {
   return mode?.startsWith('profile:') ? mode.slice('profile:'.length) : undefined;
 }
 
-/**
- * A scan of landing files as lines: column `line` (one VARCHAR per line) and `filename`. \x01 never
- * occurs in valid JSON text, quoting is off, lines end at \n only. Lines that cannot be read as
- * text (bad UTF-8, over MAX_LINE_BYTES) are not dropped: store_rejects keeps them, with their line
- * numbers, in table `rejects` (and `<rejects>_scan`). Shared by the landing step and the line
- * counts of `stedi status`, so both read the same lines.
- */
 /** A new connection to the shared database, profiled like every other when STEDI_TRACE_SQL asks. */
 async function connect(shared: SharedState): Promise<DuckDBConnection> {
   const conn = await shared.instance.connect();
@@ -246,6 +239,13 @@ async function connect(shared: SharedState): Promise<DuckDBConnection> {
   return conn;
 }
 
+/**
+ * A scan of landing files as lines: column `line` (one VARCHAR per line) and `filename`. \x01 never
+ * occurs in valid JSON text, quoting is off, lines end at \n only. Lines that cannot be read as
+ * text (bad UTF-8, over MAX_LINE_BYTES) are not dropped: store_rejects keeps them, with their line
+ * numbers, in table `rejects` (and `<rejects>_scan`). Shared by the landing step and the line
+ * counts of `stedi status`, so both read the same lines.
+ */
 export function readLines(files: readonly string[], rejects: string): string {
   return `read_csv([${files.map((f) => d.str(f)).join(', ')}], columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '',
   escape = '', header = false, filename = true, auto_detect = false, strict_mode = false, new_line = '\\n',
