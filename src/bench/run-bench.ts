@@ -44,6 +44,8 @@ interface Sample {
   peakMiB: number;
   /** User plus system CPU time: less disturbed than wall time by other work on a shared machine. */
   cpuSeconds: number;
+  /** Of a `stedi run`: the wall time of its checks (the audit before publishing), from its run record. */
+  checkSeconds?: number;
 }
 
 /** Wall time and peak resident memory of a child process, measured by GNU time. */
@@ -63,9 +65,13 @@ async function measureWithOutput(args: string[]): Promise<{ sample: Sample; stdo
   return { sample, stdout };
 }
 
+interface RunJson {
+  jobs: { job: string; rowsIn: number; rowsOut: number }[];
+  checks?: { durationMs: number }[];
+}
+
 /** Rows out per job, from `stedi run --json`: what both engines must agree on. */
-function rowsPerJob(stdout: string): string {
-  const record = JSON.parse(stdout) as { jobs: { job: string; rowsIn: number; rowsOut: number }[] };
+function rowsPerJob(record: RunJson): string {
   return record.jobs.map((j) => `${j.job} ${j.rowsIn}->${j.rowsOut}`).join(', ');
 }
 
@@ -115,8 +121,9 @@ async function benchSize(work: string, size: string, repeats: number, trinoUrl: 
   const outputs = new Map<string, string>();
   const runEngine = async (engine: string, extra: string[]): Promise<Sample> => {
     const { sample, stdout } = await measureWithOutput([process.execPath, 'bin/stedi.js', 'run', '--lake', lake, '--json', ...extra]);
-    outputs.set(engine, rowsPerJob(stdout));
-    return sample;
+    const record = JSON.parse(stdout) as RunJson;
+    outputs.set(engine, rowsPerJob(record));
+    return { ...sample, checkSeconds: (record.checks ?? []).reduce((sum, c) => sum + c.durationMs, 0) / 1000 };
   };
   const steps: { name: 'pipeline' | 'reference' | 'trino'; go: () => Promise<Sample> }[] = [
     { name: 'pipeline', go: () => runEngine('duckdb', []) },
@@ -133,7 +140,8 @@ async function benchSize(work: string, size: string, repeats: number, trinoUrl: 
     for (const step of order) {
       const sample = await step.go();
       result[step.name].push(sample);
-      process.stderr.write(`${size} ${step.name.padEnd(9)} ${sample.seconds.toFixed(2)} s (CPU ${sample.cpuSeconds.toFixed(1)} s), ${sample.peakMiB.toFixed(0)} MiB\n`);
+      const checks = sample.checkSeconds === undefined ? '' : `, checks ${sample.checkSeconds.toFixed(2)} s`;
+      process.stderr.write(`${size} ${step.name.padEnd(9)} ${sample.seconds.toFixed(2)} s (CPU ${sample.cpuSeconds.toFixed(1)} s${checks}), ${sample.peakMiB.toFixed(0)} MiB\n`);
     }
   }
   if (trinoUrl && outputs.get('trino') !== outputs.get('duckdb')) {
@@ -147,7 +155,8 @@ function report(results: SizeResult[], repeats: number): string {
     const p = median(r.pipeline.map((s) => s.seconds));
     const pc = median(r.pipeline.map((s) => s.cpuSeconds));
     const pm = Math.max(...r.pipeline.map((s) => s.peakMiB));
-    const head = `| ${r.size} | ${r.readings.toLocaleString('en-US')} | ${r.mlRows.toLocaleString('en-US')} | ${p.toFixed(2)} s |`;
+    const checks = median(r.pipeline.map((s) => s.checkSeconds ?? 0));
+    const head = `| ${r.size} | ${r.readings.toLocaleString('en-US')} | ${r.mlRows.toLocaleString('en-US')} | ${p.toFixed(2)} s | ${checks.toFixed(2)} s |`;
     if (r.reference.length === 0) return `${head} cannot read it | | ${pc.toFixed(1)} s | | ${pm.toFixed(0)} MiB | |`;
     const ref = median(r.reference.map((s) => s.seconds));
     const rc = median(r.reference.map((s) => s.cpuSeconds));
@@ -160,8 +169,8 @@ function report(results: SizeResult[], repeats: number): string {
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; median of ${repeats} alternating runs each, whole processes timed with GNU time (wall clock, CPU = user + system, peak RSS). Reproduce: \`npm run bench${repeats === DEFAULT_REPEATS ? '' : ` -- --repeats ${repeats}`}\`.`,
     '',
-    '| size | accelerometer readings | ML rows | `stedi run` | reference.sql | ratio | CPU run | CPU reference | peak RSS run | peak RSS reference |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| size | accelerometer readings | ML rows | `stedi run` | its checks | reference.sql | ratio | CPU run | CPU reference | peak RSS run | peak RSS reference |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     'Targets: <= 1.2x (issue 2) and, with validation and checks, <= 1.3x (issue 3) at 10M readings.',
@@ -172,7 +181,8 @@ function report(results: SizeResult[], repeats: number): string {
     'values once per distinct value) and quarantines bad ones with file and line number, classifies',
     'every input row of every job with its reason (the ledger), runs 18 checks on the new tables before',
     'publishing (unique keys, references, the privacy invariants including a full same-customer pairing',
-    'check), then stages and atomically publishes every table and the quarantine. `10m-bad` is the 10m',
+    'check; "its checks" is the part of the run they take), then stages and atomically publishes every',
+    'table and the quarantine. `10m-bad` is the 10m',
     'lake with 0.5% bad records of every kind (the reference stops at the first malformed line).',
     'The machine is shared: wall times of one size vary by 10-20% between runs, CPU times less.',
     'Run `stedi run --lake bench/work/10m` to see the time per step (`STEDI_TRACE_SQL=1`: per statement).',

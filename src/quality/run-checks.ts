@@ -13,6 +13,8 @@ export interface CheckResult {
   description: string;
   outcome: 'passed' | 'failed' | 'not_run';
   violations: number;
+  /** Wall time the check took (0 when not run). */
+  durationMs: number;
   /** Offending rows, personal fields masked. */
   samples: Record<string, unknown>[];
   note?: string;
@@ -28,18 +30,19 @@ export async function runChecks(engine: Engine, ctx: ModelContext, checks: reado
   for (const check of checks) {
     const base = { check: check.name, table: check.table, description: check.description };
     if (check.needsPseudonymKey && !hasKey) {
-      results.push({ ...base, outcome: 'not_run', violations: 0, samples: [], note: 'STEDI_PSEUDONYM_KEY is not set' });
+      results.push({ ...base, outcome: 'not_run', violations: 0, durationMs: 0, samples: [], note: 'STEDI_PSEUDONYM_KEY is not set' });
       continue;
     }
+    const started = Date.now();
     const screen = check.screen?.(ctx);
     if (screen !== undefined && (await count(engine, screen)) === 0) {
-      results.push({ ...base, outcome: 'passed', violations: 0, samples: [] });
+      results.push({ ...base, outcome: 'passed', violations: 0, durationMs: Date.now() - started, samples: [] });
       continue;
     }
     const sql = check.sql(ctx);
     const violations = await count(engine, `SELECT count(*) AS n FROM (${sql}) offending`);
     const samples = violations === 0 ? [] : (await engine.query(`SELECT * FROM (${sql}) offending LIMIT ${SAMPLE_ROWS}`)).map(maskRow);
-    results.push({ ...base, outcome: violations === 0 ? 'passed' : 'failed', violations, samples });
+    results.push({ ...base, outcome: violations === 0 ? 'passed' : 'failed', violations, durationMs: Date.now() - started, samples });
   }
   return results;
 }

@@ -34,9 +34,11 @@ describe('checks', () => {
   it('pass on the tables a run published', async () => {
     const result = await runCli(['check', '--lake', lake, '--json'], env);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { results: { outcome: string }[] };
+    const report = JSON.parse(result.stdout) as { results: { outcome: string; durationMs: unknown }[] };
     expect(report.results.length).toBeGreaterThanOrEqual(18);
     expect(report.results.every((r) => r.outcome === 'passed')).toBe(true);
+    // Each check says how long it took, so a slow one can be found.
+    expect(report.results.every((r) => typeof r.durationMs === 'number' && r.durationMs >= 0)).toBe(true);
   });
 
   it('name the table, rule and masked rows of a violation, and a failing audit publishes nothing', async () => {
