@@ -182,8 +182,8 @@ function report(results: SizeResult[], repeats: number): string {
     'every input row of every job with its reason (the ledger), runs 18 checks on the new tables before',
     'publishing (unique keys, references, the privacy invariants including a full same-customer pairing',
     'check; "its checks" is the part of the run they take), then stages and atomically publishes every',
-    'table and the quarantine. `10m-bad` is the 10m',
-    'lake with 0.5% bad records of every kind (the reference stops at the first malformed line).',
+    'table and the quarantine. `10m-bad` is the 10m lake with 0.5% bad records of every kind (the',
+    'reference stops at the first malformed line).',
     'The machine is shared: wall times of one size vary by 10-20% between runs, CPU times less.',
     'Run `stedi run --lake bench/work/10m` to see the time per step (`STEDI_TRACE_SQL=1`: per statement).',
   ].join('\n');
