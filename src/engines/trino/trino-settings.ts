@@ -8,9 +8,6 @@ import { z } from 'zod';
 import { StediError } from '../../errors.js';
 import { TRINO_ENV } from './trino-env.js';
 
-export { TRINO_ENV };
-
-
 const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier (letters, digits, _)')
