@@ -49,10 +49,6 @@ export class DuckDbEngine implements Engine {
     private readonly owner: boolean,
   ) {}
 
-  private get kinds(): Map<string, 'TABLE' | 'VIEW'> {
-    return this.shared.kinds;
-  }
-
   static async open(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
     const config: Record<string, string> = {
       // Row order carries no meaning in the lake; dropping it lets DuckDB stream and parallelise.
@@ -97,7 +93,7 @@ export class DuckDbEngine implements Engine {
     // session that read the lines.
     const rejects = `${relation}__rejects`;
     this.shared.rejectTables.set(relation, rejects);
-    this.kinds.set(relation, 'VIEW');
+    this.shared.kinds.set(relation, 'VIEW');
     await this.run(`CREATE OR REPLACE VIEW ${d.ident(relation)} AS
 SELECT filename AS _file, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS _raw
 FROM ${readLines(files, rejects)}`);
@@ -120,7 +116,7 @@ FROM ${readLines(files, rejects)}`);
     rows: readonly LoadValue[][],
   ): Promise<void> {
     await this.run(`CREATE OR REPLACE TABLE ${d.ident(relation)} (${columns.map((c) => `${d.ident(c.name)} ${c.type}`).join(', ')})`);
-    this.kinds.set(relation, 'TABLE');
+    this.shared.kinds.set(relation, 'TABLE');
     const appender = await this.conn.createAppender(relation);
     try {
       for (const row of rows) {
@@ -143,22 +139,22 @@ FROM ${readLines(files, rejects)}`);
 
   async defineView(relation: string, select: string): Promise<void> {
     await this.run(`CREATE OR REPLACE VIEW ${d.ident(relation)} AS ${select}`);
-    this.kinds.set(relation, 'VIEW');
+    this.shared.kinds.set(relation, 'VIEW');
   }
 
   async materialize(relation: string, select: string): Promise<number> {
     // CREATE TABLE AS answers with the number of rows it stored.
     const [row] = await this.query<{ Count: bigint | number }>(`CREATE OR REPLACE TABLE ${d.ident(relation)} AS ${select}`);
-    this.kinds.set(relation, 'TABLE');
+    this.shared.kinds.set(relation, 'TABLE');
     return Number(row?.Count ?? 0);
   }
 
   async dropRelation(relation: string): Promise<void> {
     // Dropping a view as a table (or the reverse) is an error in DuckDB: drop it as what it was made.
-    const kind = this.kinds.get(relation);
+    const kind = this.shared.kinds.get(relation);
     if (!kind) return;
     await this.run(`DROP ${kind} IF EXISTS ${d.ident(relation)}`);
-    this.kinds.delete(relation);
+    this.shared.kinds.delete(relation);
   }
 
   async writeParquet(relation: string, columns: readonly string[], file: string): Promise<void> {

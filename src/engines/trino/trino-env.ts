@@ -1,4 +1,7 @@
-/** Environment variables of the Trino engine's settings; apart from trino-settings.ts, which loads zod, so that CLI help can name them cheaply. */
+/**
+ * Environment variables of the Trino engine's settings. Apart from trino-settings.ts, which loads
+ * zod, so that CLI help can name them without that cost.
+ */
 export const TRINO_ENV = {
   url: 'STEDI_TRINO_URL',
   catalog: 'STEDI_TRINO_CATALOG',
